@@ -1,0 +1,45 @@
+// Strict typescript-eslint with type information, plus the layer rule from
+// docs/architecture.md: imports flow downward only (core → engine → server/cli).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (name, forbidden) => ({
+  files: [`src/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map((other) => ({ group: [`**/${other}/**`], message: `${name}/ must not import ${other}/ (docs/architecture.md)` })) },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.toolchain/', 'web/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'bench/**/*.ts'],
+    rules: {
+      // node:test's test() returns a promise that the runner awaits itself.
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  layer('core', ['engine', 'server', 'cli']),
+  layer('engine', ['server', 'cli']),
+  layer('server', ['cli']),
+);

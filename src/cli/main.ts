@@ -1,0 +1,52 @@
+/**
+ * The `northstation` command line. Each command lives in commands/<name>.ts and
+ * exports `run(args)`, returning the process exit code. Errors that reach here
+ * are printed as one clear line (code and message), never as a stack trace.
+ */
+import { isNorthstationError } from '../core/errors.ts';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run: (args: string[]) => Promise<number> }>;
+}
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'serve a model through an OpenAI-compatible API', load: () => import('./commands/serve.ts') },
+  generate: { summary: 'print one completion for a prompt', load: () => import('./commands/generate.ts') },
+  'synth-model': { summary: 'write a synthetic (random-weight) Gemma 3 GGUF', load: () => import('./commands/synth-model.ts') },
+  sizing: { summary: 'memory needed by a catalog model at a quantisation and context', load: () => import('./commands/sizing.ts') },
+  models: { summary: 'add, list and pull model files', load: () => import('./commands/models.ts') },
+  test: { summary: 'run the test suite', load: () => import('./commands/test.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['usage: northstation COMMAND [options]', '', 'commands:', ...lines, '', 'Each command takes --help.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`northstation: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(args);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (isNorthstationError(error)) {
+    process.stderr.write(`northstation: error [${error.code}]: ${error.message}\n`);
+  } else {
+    process.stderr.write(`northstation: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = 1;
+}
