@@ -33,10 +33,9 @@ export function parseJsonOutput(text: string, schema: JsonSchema): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new NorthstationError('schema_violation', `model output is not JSON: ${(error as Error).message}`, {
-      rawText: text,
-    });
+  } catch {
+    // V8's parse message quotes the input, which may be patient data: keep it out of the message.
+    throw new NorthstationError('schema_violation', 'model output is not valid JSON', { rawText: text });
   }
   const validate = validatorFor(schema);
   if (!validate(value)) {
