@@ -89,10 +89,26 @@ export interface ModelInfo {
   details: Readonly<Record<string, string | number | boolean>>;
 }
 
+/** One site server behind a pooled backend, as /health reports it (no credentials, no patient data). */
+export interface UpstreamHealth {
+  url: string;
+  healthy: boolean;
+  inFlight: number;
+  lastErrorCode: string | null;
+}
+
+export interface ModelHealth {
+  /** False when the model cannot serve now (e.g. no upstream answers its health check). */
+  ready: boolean;
+  upstreams?: readonly UpstreamHealth[];
+}
+
 export interface ChatModel {
   readonly info: ModelInfo;
   readonly capabilities: ModelCapabilities;
   generate(messages: readonly ChatMessage[], options?: GenerateOptions): Promise<GenerateResult>;
+  /** Whether the model can serve now; a loaded embedded model always can, so backends may omit it. */
+  health?(): ModelHealth;
   dispose(): Promise<void>;
 }
 

@@ -34,13 +34,18 @@ export function registerInfoRoutes(app: FastifyInstance, { model, metrics, gener
     return modelObject;
   });
 
-  app.get('/health', () => ({
-    status: 'ok',
-    model: model.info.id,
-    synthetic: model.info.synthetic,
-    uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-    generations_in_flight: generations.inFlight,
-  }));
+  // 503 when the model cannot serve (no healthy upstream), so a load balancer stops sending traffic.
+  app.get('/health', (_request, reply) => {
+    const health = model.health?.() ?? { ready: true };
+    return reply.code(health.ready ? 200 : 503).send({
+      status: health.ready ? 'ok' : 'unavailable',
+      model: model.info.id,
+      synthetic: model.info.synthetic,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      generations_in_flight: generations.inFlight,
+      ...(health.upstreams ? { upstreams: health.upstreams } : {}),
+    });
+  });
 
   app.get('/metrics', (_request, reply) => reply.type(prometheusContentType).send(metrics.registry.render()));
 }

@@ -10,6 +10,7 @@ import { NorthstationError } from '../../core/errors.ts';
 import { syntheticLoraFileSize, writeSyntheticLora } from '../../engine/synthetic/lora-writer.ts';
 import { defaultSeed, planSyntheticModel, writeSyntheticModel } from '../../engine/synthetic/model-writer.ts';
 import { quantNames, shapeNames, type QuantName, type ShapeName } from '../../engine/synthetic/shapes.ts';
+import { formatBytes } from '../progress.ts';
 
 const usage = `usage: northstation synth-model [--shape SHAPE] [--quant QUANT] --out FILE [--seed N] [--force]
        northstation synth-model --lora [--shape SHAPE] [--rank N] [--alpha A] [--arch NAME] --out FILE [--seed N] [--force]
@@ -196,15 +197,4 @@ function progressPrinter(output: CommandOutput): (writtenBytes: number, totalByt
     lastTenth = tenth;
     output.stderr(`synth-model: ${formatBytes(written)} / ${formatBytes(total)} (${Math.floor((written / total) * 100)}%)\n`);
   };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${units[unit] ?? ''}`;
 }

@@ -76,6 +76,10 @@ export async function createOpenAiChatModel(options: OpenAiChatModelOptions): Pr
       return Promise.resolve();
     },
     poolStatus: () => pool.status(),
+    health: () => {
+      const upstreams = pool.status().map(({ url, healthy, inFlight, lastErrorCode }) => ({ url, healthy, inFlight, lastErrorCode }));
+      return { ready: upstreams.some((upstream) => upstream.healthy), upstreams };
+    },
     checkHealth: async () => {
       await pool.checkAll();
       return pool.status();
