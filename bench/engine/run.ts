@@ -3,7 +3,7 @@
  * on a synthetic MedGemma-4B-shaped Q4_0 model, all measured in one run (these
  * machines are noisy, so only ratios within a run mean anything).
  *
- *   ./northstation bench engine [--shape medgemma-4b] [--quant q4_0] [--tokens 48]
+ *   ./northstation bench engine [--shape medgemma-4b] [--quant q4_0] [--tokens 48] [--rounds 3]
  *
  * Prints: decode tok/s raw / engine / HTTP and their ratios (goal ≥ 0.97);
  * memory bandwidth and decode efficiency; prefill tok/s; time to first token
@@ -22,7 +22,7 @@ import type { QuantName, ShapeName } from '../../src/engine/synthetic/shapes.ts'
 import { writeSyntheticModel } from '../../src/engine/synthetic/model-writer.ts';
 import { buildOpenAiApp } from '../../src/server/app.ts';
 import { measureCopyBandwidth } from './memory-bandwidth.ts';
-import { measureRawDecode } from './raw-llama.ts';
+import { RawLlama } from './raw-llama.ts';
 import { streamChatCompletion } from './http-client.ts';
 
 const { values } = parseArgs({
@@ -32,12 +32,14 @@ const { values } = parseArgs({
     quant: { type: 'string', default: 'q4_0' },
     tokens: { type: 'string', default: '48' },
     context: { type: 'string', default: '2048' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const shape = values.shape as ShapeName;
 const quant = values.quant as QuantName;
 const decodeTokens = Number(values.tokens);
 const contextSize = Number(values.context);
+const rounds = Number(values.rounds);
 
 const report = (label: string, value: string): void => { process.stdout.write(`${label.padEnd(52)} ${value}\n`); };
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
@@ -52,22 +54,39 @@ report('model', `${shape} ${quant} synthetic (${fmt(file.fileSize / 2 ** 30)} Gi
 const shortPrompt = 'Summarise the encounter: a 54-year-old with two days of productive cough and fever.';
 const messages = [{ role: 'user' as const, content: shortPrompt }];
 
-// 1. Decode speed: raw, engine, HTTP; one sequence each so they do the same work.
-const raw = await measureRawDecode({ modelPath, threads, contextSize, prompt: shortPrompt, tokens: decodeTokens });
+// 1. Decode speed: raw, engine, HTTP, one sequence each so they do the same
+// work, loaded side by side, warmed up, then measured in interleaved rounds so
+// that drift in the machine's speed falls on all three alike.
+const raw = await RawLlama.load({ modelPath, threads, contextSize });
 const single = await loadLlamaChatModel({ modelPath, threads, contextSize, sequences: 1, gpu: false, logger: silentLogger });
-const engine = await single.generate(messages, { maxTokens: decodeTokens });
-const http = await withServer(single, (url) => streamChatCompletion(url, { model: single.info.id, messages, max_tokens: decodeTokens }));
+const samples = { raw: [] as number[], engine: [] as number[], http: [] as number[] };
+await withServer(single, async (url) => {
+  const measureRaw = async (tokens: number): Promise<number> => (await raw.decode(shortPrompt, tokens)).decodeTokensPerSecond;
+  const measureEngine = async (tokens: number): Promise<number> => (await single.generate(messages, { maxTokens: tokens })).timings.decodeTokensPerSecond;
+  const measureHttp = async (tokens: number): Promise<number> => (await streamChatCompletion(url, { model: single.info.id, messages, max_tokens: tokens })).decodeTokensPerSecond;
+  for (const warmUp of [measureRaw, measureEngine, measureHttp]) await warmUp(4);
+  for (let round = 0; round < rounds; round++) {
+    samples.raw.push(await measureRaw(decodeTokens));
+    samples.engine.push(await measureEngine(decodeTokens));
+    samples.http.push(await measureHttp(decodeTokens));
+  }
+});
+await raw.dispose();
 await single.dispose();
 
-report('decode tok/s raw node-llama-cpp', fmt(raw.decodeTokensPerSecond));
-report('decode tok/s engine', `${fmt(engine.timings.decodeTokensPerSecond)}  (ratio ${fmt(engine.timings.decodeTokensPerSecond / raw.decodeTokensPerSecond, 3)})`);
-report('decode tok/s HTTP /v1/chat/completions', `${fmt(http.decodeTokensPerSecond)}  (ratio ${fmt(http.decodeTokensPerSecond / raw.decodeTokensPerSecond, 3)})`);
+const rawRate = median(samples.raw);
+const engineRate = median(samples.engine);
+const httpRate = median(samples.http);
+const spread = (values: number[]): string => `median of ${values.length}: ${values.map((v) => fmt(v)).join(', ')}`;
+report('decode tok/s raw node-llama-cpp', `${fmt(rawRate)}  (${spread(samples.raw)})`);
+report('decode tok/s engine', `${fmt(engineRate)}  ratio ${fmt(engineRate / rawRate, 3)}  (${spread(samples.engine)})`);
+report('decode tok/s HTTP /v1/chat/completions', `${fmt(httpRate)}  ratio ${fmt(httpRate / rawRate, 3)}  (${spread(samples.http)})`);
 
-const bandwidth = measureCopyBandwidth();
-const efficiency = (engine.timings.decodeTokensPerSecond * weightBytesPerToken) / bandwidth.bytesPerSecond;
-report('memory bandwidth (single-thread copy, read+write)', `${fmt(bandwidth.bytesPerSecond / 1e9)} GB/s`);
+const bandwidth = await measureCopyBandwidth(threads);
+const efficiency = (engineRate * weightBytesPerToken) / bandwidth.bytesPerSecond;
+report(`memory bandwidth (copy, read+write, ${threads} threads)`, `${fmt(bandwidth.bytesPerSecond / 1e9)} GB/s`);
 report('weight bytes read per token', `${fmt(weightBytesPerToken / 1e9, 3)} GB`);
-report('decode tok/s × bytes/token ÷ bandwidth', fmt(efficiency, 3));
+report('engine tok/s × bytes/token ÷ bandwidth', fmt(efficiency, 3));
 
 // 2. Prefill, prefix reuse and concurrency on a 4-sequence engine.
 const multi = await loadLlamaChatModel({ modelPath, threads, contextSize, sequences: 4, gpu: false, logger: silentLogger });
@@ -89,6 +108,12 @@ for (const concurrency of [1, 4]) {
   report(`aggregate tok/s, ${concurrency} concurrent request${concurrency > 1 ? 's' : ''}`, `${fmt(total / seconds)}  (${total} tokens in ${fmt(seconds, 1)} s)`);
 }
 await multi.dispose();
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 async function withServer<T>(model: ChatModel, use: (baseUrl: string) => Promise<T>): Promise<T> {
   // The server must not dispose the shared model when it closes: wrap it.
