@@ -39,7 +39,19 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  layer('core', ['engine', 'server', 'cli']),
-  layer('engine', ['server', 'cli']),
+  layer('core', ['engine', 'clinical', 'server', 'cli']),
+  layer('engine', ['clinical', 'server', 'cli']),
+  // Clinical rules are pure: they also run in the browser, so no engine and no Node APIs.
+  layer('clinical', ['engine', 'server', 'cli']),
+  {
+    files: ['src/clinical/**/*.ts'],
+    ignores: ['src/clinical/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*'], message: 'src/clinical/ runs in the browser: no Node APIs' },
+        ...['engine', 'server', 'cli'].map((other) => ({ group: [`**/${other}/**`], message: `clinical/ must not import ${other}/` })),
+      ] }],
+    },
+  },
   layer('server', ['cli']),
 );
