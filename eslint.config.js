@@ -42,7 +42,6 @@ export default tseslint.config(
   layer('core', ['engine', 'clinical', 'server', 'cli']),
   layer('engine', ['clinical', 'server', 'cli']),
   // Clinical rules are pure: they also run in the browser, so no engine and no Node APIs.
-  layer('clinical', ['engine', 'server', 'cli']),
   {
     files: ['src/clinical/**/*.ts'],
     ignores: ['src/clinical/**/*.test.ts'],
