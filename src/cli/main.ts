@@ -11,6 +11,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  score: { summary: 'deterministic scores (NEWS2, qSOFA, SIRS, CTAS floor) for vitals JSON on stdin', load: () => import('./commands/score.ts') },
   serve: { summary: 'serve a model through an OpenAI-compatible API', load: () => import('./commands/serve.ts') },
   generate: { summary: 'print one completion for a prompt', load: () => import('./commands/generate.ts') },
   'synth-model': { summary: 'write a synthetic (random-weight) Gemma 3 GGUF', load: () => import('./commands/synth-model.ts') },

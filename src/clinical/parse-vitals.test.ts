@@ -244,6 +244,8 @@ for (const [field, input] of impossible) {
 
 test('diastolic at or above systolic is refused naming diastolicBP', () => {
   rejects({ systolicBP: 80, diastolicBP: 120 }, 'diastolicBP', /lower than systolicBP/);
+  rejects({ systolicBP: 80, diastolicBP: 80 }, 'diastolicBP', /lower than systolicBP/);
+  assert.equal(parseVitals({ systolicBP: 0, diastolicBP: 0 }).vitals.systolicBP, 0, '0/0: no measurable pressure');
   rejects({ systolicBP: 100, diastolicBP: 100 }, 'diastolicBP');
   assert.equal(parseVitals({ systolicBP: 100, diastolicBP: 99 }).vitals.diastolicBP, 99);
   assert.equal(parseVitals({ systolicBP: 120, diastolicBP: 0 }).vitals.diastolicBP, 0);

@@ -168,8 +168,9 @@ function checkPlausible(field: MeasuredField, value: number, entered: number, ex
 function readBloodPressure(record: JsonObject, vitals: Vitals, extremes: ExtremeValue[]): void {
   const systolic = readMeasured(record, 'systolicBP', extremes);
   const diastolic = readMeasured(record, 'diastolicBP', extremes);
-  // A measured pressure pulses: diastolic at or above systolic is an entry error (often the two swapped).
-  if (systolic !== undefined && diastolic !== undefined && diastolic >= systolic) {
+  // A measured pressure pulses: diastolic at or above systolic is an entry error (often the two
+  // swapped). The exception is 0/0: no measurable pressure at all, as in cardiac arrest.
+  if (systolic !== undefined && diastolic !== undefined && diastolic >= systolic && systolic > 0) {
     throw new VitalsValidationError('diastolicBP', 'must be lower than systolicBP');
   }
   if (systolic !== undefined) vitals.systolicBP = systolic;
