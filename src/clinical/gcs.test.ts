@@ -77,10 +77,17 @@ test('a derived level never turns back into a higher (less urgent) GCS than meas
   }
 });
 
-test('consciousnessFrom: the recorded level wins and is not marked derived', () => {
-  for (const level of ['A', 'C', 'V', 'P', 'U'] as const satisfies readonly Consciousness[]) {
+test('consciousnessFrom: a recorded not-alert level wins and is not marked derived', () => {
+  for (const level of ['C', 'V', 'P', 'U'] as const satisfies readonly Consciousness[]) {
     assert.deepEqual(consciousnessFrom({ consciousness: level, gcs: 9 }), { level, derivedFromGcs: false });
+    assert.deepEqual(consciousnessFrom({ consciousness: level, gcs: 15 }), { level, derivedFromGcs: false });
   }
+  assert.deepEqual(consciousnessFrom({ consciousness: 'A', gcs: 15 }), { level: 'A', derivedFromGcs: false });
+});
+
+test('consciousnessFrom: "A" beside a GCS below 15 contradicts itself; the less alert reading wins', () => {
+  assert.deepEqual(consciousnessFrom({ consciousness: 'A', gcs: 14 }), { level: 'V', derivedFromGcs: true });
+  assert.deepEqual(consciousnessFrom({ consciousness: 'A', gcs: 8 }), { level: 'P', derivedFromGcs: true });
 });
 
 test('consciousnessFrom: GCS alone gives a derived level', () => {

@@ -113,8 +113,12 @@ function freezeAll(derivedFromGcs: boolean): Readonly<Record<Consciousness, Read
 /**
  * The ACVPU level a score should use: the recorded one, else one derived from
  * the GCS total (see `acvpuFromGcs`), else `undefined` (unknown — never alert).
+ * "Alert" recorded beside a GCS below 15 contradicts itself; the less alert
+ * reading wins, so a mapping never makes a score less urgent (parseVitals also
+ * lists the contradiction in `extremes` for the nurse to re-check).
  */
 export function consciousnessFrom(vitals: Pick<Vitals, 'consciousness' | 'gcs'>): Readonly<ConsciousnessForScoring> | undefined {
+  if (vitals.consciousness === 'A' && vitals.gcs !== undefined && vitals.gcs < 15) return derivedLevels[acvpuFromGcs(vitals.gcs)];
   if (vitals.consciousness !== undefined) return recordedLevels[vitals.consciousness];
   if (vitals.gcs !== undefined) return derivedLevels[acvpuFromGcs(vitals.gcs)];
   return undefined;

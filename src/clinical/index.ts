@@ -1,5 +1,6 @@
 /** The clinical rules' public surface, shared by the CLI, the HTTP API and the UI. */
-export { scoreInput, scoreVitals, type ScoreReport } from './score.ts';
+// scoreVitals stays internal: it trusts its input, and every caller outside must go through validation.
+export { scoreInput, type ScoreReport } from './score.ts';
 export { parseVitals, plausibilityLimits } from './parse-vitals.ts';
 export { news2, type News2Result, type News2Risk, type News2Parameter } from './news2.ts';
 export { qsofa, sirs, type QsofaResult, type SirsResult } from './sepsis.ts';

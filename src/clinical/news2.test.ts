@@ -104,14 +104,23 @@ test('consciousness from GCS alone: 15 → alert 0, 14 → not alert 3, marked a
   assert.equal(drowsy.consciousnessFromGcs, true);
 });
 
-test('a recorded ACVPU level is used even when a GCS is also given', () => {
-  const result = news2({ ...normal, consciousness: 'A', gcs: 14 });
-  assert.equal(result.parameters.consciousness, 0);
+test('a recorded not-alert level is used even when the GCS is 15', () => {
+  const result = news2({ ...normal, consciousness: 'V', gcs: 15 });
+  assert.equal(result.parameters.consciousness, 3);
   assert.equal(result.consciousnessFromGcs, false);
 });
 
+test('"A" recorded with a GCS below 15 scores as not alert (never less urgent than the GCS says)', () => {
+  for (const gcs of [14, 8, 3]) {
+    const result = news2({ ...normal, consciousness: 'A', gcs });
+    assert.equal(result.parameters.consciousness, 3, `GCS ${gcs}`);
+    assert.equal(result.consciousnessFromGcs, true);
+  }
+  assert.equal(news2({ ...normal, consciousness: 'A', gcs: 15 }).parameters.consciousness, 0);
+});
+
 test('temperature in °F goes through parseVitals: 100.4 °F = 38.0 °C → 0, 100.6 °F = 38.1 °C → 1', () => {
-  const cases = [[95.0, 3], [95.2, 1], [96.8, 1], [97.0, 0], [100.4, 0], [100.6, 1], [102.2, 1], [102.4, 2]] as const;
+  const cases = [[95.0, 3], [95.1, 3], [95.2, 1], [96.8, 1], [97.0, 0], [100.4, 0], [100.6, 1], [102.2, 1], [102.4, 2]] as const;
   for (const [fahrenheit, expected] of cases) {
     const { vitals } = parseVitals({ temperature: fahrenheit, temperatureUnit: 'F' });
     assert.equal(news2(vitals).parameters.temperature, expected, `${fahrenheit} °F`);

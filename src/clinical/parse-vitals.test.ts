@@ -191,11 +191,12 @@ test('GCS total and components must agree', () => {
   assert.equal(parseVitals({ gcs: 15, gcsEye: 4, gcsVerbal: 5, gcsMotor: 6 }).vitals.gcs, 15);
 });
 
-// °F → °C rounded to 0.1 (the NEWS2 temperature row works in tenths).
-const fahrenheitCases = [[95.0, 35.0], [95.2, 35.1], [96.8, 36.0], [97.0, 36.1], [98.6, 37.0], [100.4, 38.0], [100.5, 38.1], [100.6, 38.1], [102.2, 39.0], [102.4, 39.1]] as const;
+// °F → °C exactly, not rounded: 95.1 °F is 35.06 °C, which NEWS2 must score like 35.06 °C entered directly.
+const fahrenheitCases = [[95.0, 35.0], [95.1, 35.0556], [96.8, 36.0], [97.0, 36.1111], [98.6, 37.0], [100.4, 38.0], [100.6, 38.1111], [102.2, 39.0], [102.4, 39.1111]] as const;
 for (const [fahrenheit, celsius] of fahrenheitCases) {
   test(`temperature ${fahrenheit} °F → ${celsius} °C`, () => {
-    assert.equal(parseVitals({ temperature: fahrenheit, temperatureUnit: 'F' }).vitals.temperatureC, celsius);
+    const converted = parseVitals({ temperature: fahrenheit, temperatureUnit: 'F' }).vitals.temperatureC ?? NaN;
+    assert.ok(Math.abs(converted - celsius) < 1e-4, `${converted}`);
   });
 }
 
@@ -246,6 +247,7 @@ test('diastolic at or above systolic is refused naming diastolicBP', () => {
   rejects({ systolicBP: 80, diastolicBP: 120 }, 'diastolicBP', /lower than systolicBP/);
   rejects({ systolicBP: 80, diastolicBP: 80 }, 'diastolicBP', /lower than systolicBP/);
   assert.equal(parseVitals({ systolicBP: 0, diastolicBP: 0 }).vitals.systolicBP, 0, '0/0: no measurable pressure');
+  rejects({ systolicBP: 0, diastolicBP: 80 }, 'diastolicBP', /lower than systolicBP/);
   rejects({ systolicBP: 100, diastolicBP: 100 }, 'diastolicBP');
   assert.equal(parseVitals({ systolicBP: 100, diastolicBP: 99 }).vitals.diastolicBP, 99);
   assert.equal(parseVitals({ systolicBP: 120, diastolicBP: 0 }).vitals.diastolicBP, 0);

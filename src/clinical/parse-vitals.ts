@@ -170,19 +170,23 @@ function readBloodPressure(record: JsonObject, vitals: Vitals, extremes: Extreme
   const diastolic = readMeasured(record, 'diastolicBP', extremes);
   // A measured pressure pulses: diastolic at or above systolic is an entry error (often the two
   // swapped). The exception is 0/0: no measurable pressure at all, as in cardiac arrest.
-  if (systolic !== undefined && diastolic !== undefined && diastolic >= systolic && systolic > 0) {
+  if (systolic !== undefined && diastolic !== undefined && diastolic >= systolic && !(systolic === 0 && diastolic === 0)) {
     throw new VitalsValidationError('diastolicBP', 'must be lower than systolicBP');
   }
   if (systolic !== undefined) vitals.systolicBP = systolic;
   if (diastolic !== undefined) vitals.diastolicBP = diastolic;
 }
 
-/** °C, converted from °F (rounded to 0.1 °C) when `temperatureUnit` is "F". */
+/**
+ * °C, converted from °F when `temperatureUnit` is "F". Not rounded: NEWS2 scores
+ * a value between chart rows by the more urgent row, and rounding 95.1 °F
+ * (35.06 °C) to 35.1 would move it to the less urgent one. Round for display only.
+ */
 function readTemperature(record: JsonObject, extremes: ExtremeValue[]): number | undefined {
   const unit = readChoice(record, 'temperatureUnit', temperatureUnits) ?? 'C';
   const entered = readNumber(record, 'temperature');
   if (entered === undefined) return undefined;
-  const celsius = unit === 'C' ? entered : Math.round(((entered - 32) * 50) / 9) / 10;
+  const celsius = unit === 'C' ? entered : ((entered - 32) * 5) / 9;
   return checkPlausible('temperature', celsius, entered, extremes);
 }
 
