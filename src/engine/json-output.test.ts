@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isNorthstationError } from '../core/errors.ts';
-import { parseJsonOutput } from './json-output.ts';
+import { compiledSchemaCount, maxCachedSchemas, parseJsonOutput } from './json-output.ts';
 
 const schema = {
   type: 'object',
@@ -33,4 +33,12 @@ test('an invalid schema is a bad request, not a crash', () => {
     () => parseJsonOutput('{}', { type: 'no-such-type' }),
     (error) => isNorthstationError(error, 'bad_request'),
   );
+});
+
+test('schemas arriving as fresh objects (one per HTTP request) are cached by text, and the cache is bounded', () => {
+  for (let i = 0; i < 5; i++) parseJsonOutput('{"level": 3}', JSON.parse(JSON.stringify(schema)) as typeof schema);
+  const afterRepeats = compiledSchemaCount();
+  for (let i = 0; i < 100; i++) parseJsonOutput('{"level": 3}', { ...schema, title: `distinct ${i}` });
+  assert.ok(afterRepeats <= 3, `the same schema text compiled ${afterRepeats} times`);
+  assert.equal(compiledSchemaCount(), maxCachedSchemas);
 });

@@ -7,19 +7,26 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { NorthstationError } from '../core/errors.ts';
 import type { JsonSchema } from './chat-model.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+// Ajv keeps every schema it compiles; each HTTP request parses its schema into a
+// new object, so we compile with a throw-away Ajv per schema text and keep a
+// bounded cache keyed by that text (workflows reuse a handful of schemas).
+export const maxCachedSchemas = 64;
+const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(schema: JsonSchema): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (validate) {
+    compiled.delete(key); // re-insert: the Map's order is the recency order
+  } else {
     try {
-      validate = ajv.compile(schema);
+      validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     } catch (error) {
       throw new NorthstationError('bad_request', `invalid JSON schema: ${(error as Error).message}`);
     }
-    compiled.set(schema, validate);
+    if (compiled.size >= maxCachedSchemas) compiled.delete(compiled.keys().next().value ?? '');
   }
+  compiled.set(key, validate);
   return validate;
 }
 
@@ -46,4 +53,9 @@ export function parseJsonOutput(text: string, schema: JsonSchema): unknown {
     });
   }
   return value;
+}
+
+/** Validators held in the cache; for tests of its bound. */
+export function compiledSchemaCount(): number {
+  return compiled.size;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type OpenAI from 'openai';
 import { NorthstationError } from '../core/errors.ts';
 import type { OpenAiErrorBody } from './errors.ts';
+import { syntheticFingerprint } from './openai-shapes.ts';
 import { buildTestApp, disconnectDuring, parseSse } from './test-app.ts';
 import { defaultDeltas } from './test-model.ts';
 
@@ -27,6 +28,20 @@ test('non-streaming answers in the chat.completion shape with usage', async () =
   assert.equal(choice.finish_reason, 'stop');
   assert.deepEqual(body.usage, { prompt_tokens: 1, completion_tokens: 5, total_tokens: 6, prompt_tokens_details: { cached_tokens: 0 } });
   assert.deepEqual(fake.calls[0]?.messages, [{ role: 'user', content: 'Hello?' }]);
+});
+
+test('a synthetic model marks every response and every streamed chunk', async () => {
+  const { app } = buildTestApp({ synthetic: true });
+  const plain = await app.inject(post({ model, messages: hello }));
+  assert.equal(plain.json<{ system_fingerprint: string }>().system_fingerprint, syntheticFingerprint);
+  const streamed = await app.inject(post({ model, messages: hello, stream: true }));
+  const chunks = parseSse(streamed.body).filter((event) => event !== '[DONE]') as { system_fingerprint: string }[];
+  assert.ok(chunks.length > 1);
+  for (const chunk of chunks) assert.equal(chunk.system_fingerprint, syntheticFingerprint);
+
+  const real = buildTestApp({ synthetic: false });
+  const answer = await real.app.inject(post({ model, messages: hello }));
+  assert.equal(answer.json<{ system_fingerprint: string }>().system_fingerprint, 'northstation');
 });
 
 test('sampling options and message forms reach the model', async () => {

@@ -28,7 +28,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
 }
 
 async function completeChat(request: FastifyRequest, reply: FastifyReply, call: ChatCall, { model, generations }: ChatRouteDeps) {
-  const identity = newCompletionIdentity(model.info.id);
+  const identity = newCompletionIdentity(model.info.id, model.info.synthetic);
   const result = await generations.run(reply.raw, (signal) => model.generate(call.messages, { ...call.options, signal }));
   recordUsage(request, result);
   return chatCompletion(identity, result);
@@ -37,7 +37,7 @@ async function completeChat(request: FastifyRequest, reply: FastifyReply, call: 
 type Outcome = { ok: true; result: GenerateResult } | { ok: false; error: unknown };
 
 async function streamChat(request: FastifyRequest, reply: FastifyReply, call: ChatCall, { model, generations }: ChatRouteDeps) {
-  const identity = newCompletionIdentity(model.info.id);
+  const identity = newCompletionIdentity(model.info.id, model.info.synthetic);
   const events = new SseWriter();
   const firstDelta = Promise.withResolvers<undefined>();
   let sentRole = false;

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
+import { isNorthstationError } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import type { ChatModel } from '../engine/chat-model.ts';
 import { buildOpenAiApp } from './app.ts';
@@ -37,15 +38,31 @@ const answerSchema = {
 const jsonFormat = { type: 'json_schema', json_schema: { name: 'answer', schema: answerSchema, strict: true } } as const;
 const messages = [{ role: 'user', content: 'Say hello.' }] as const;
 
+/** Wraps a model so a test can see how each generation ended: "completed", or the error code. */
+function observeOutcomes(inner: ChatModel): ChatModel & { outcomes: Promise<string>[] } {
+  const outcomes: Promise<string>[] = [];
+  return {
+    info: inner.info,
+    capabilities: inner.capabilities,
+    outcomes,
+    generate: (messages, options) => {
+      const result = inner.generate(messages, options);
+      outcomes.push(result.then(() => 'completed', (error: unknown) => (isNorthstationError(error) ? error.code : String(error))));
+      return result;
+    },
+    dispose: () => inner.dispose(),
+  };
+}
+
 function openAiClientSuite(name: string, createModelUnderTest: () => Promise<ChatModel>): void {
   describe(name, () => {
-    let model: ChatModel;
+    let model: ReturnType<typeof observeOutcomes>;
     let server: RunningServer;
     let client: OpenAI;
     let modelId: string;
 
     before(async () => {
-      model = await createModelUnderTest();
+      model = observeOutcomes(await createModelUnderTest());
       server = await startServer({ app: buildOpenAiApp({ model, logger: silentLogger }), port: 0, logger: silentLogger, shutdownSignals: [] });
       client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-checked', maxRetries: 0, timeout: 60_000 });
       const models = await client.models.list();
@@ -130,17 +147,15 @@ function openAiClientSuite(name: string, createModelUnderTest: () => Promise<Cha
       const stream = await client.chat.completions.create({
         model: modelId,
         messages: [{ role: 'user', content: longPrompt }],
-        max_completion_tokens: 256,
+        max_completion_tokens: 900,
         stream: true,
       });
       for await (const chunk of stream) {
         assert.ok(chunk.choices.length > 0);
         stream.controller.abort();
       }
-      if (model instanceof ScriptedChatModel) {
-        const signal = model.calls.at(-1)?.options.signal;
-        if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve));
-      }
+      // The disconnect must abort the generation itself, not let it run on to its 900 tokens.
+      assert.equal(await model.outcomes.at(-1), 'aborted');
       const completion = await client.chat.completions.create({ model: modelId, messages: [...messages], max_completion_tokens: 8 });
       assert.ok(isFinish(completion.choices[0]?.finish_reason));
     });
@@ -148,4 +163,5 @@ function openAiClientSuite(name: string, createModelUnderTest: () => Promise<Cha
 }
 
 openAiClientSuite('scripted model', createScriptedModel);
-openAiClientSuite('tiny synthetic model on llama.cpp', () => loadTinyChatModel({ sequences: 2 }));
+// One sequence: a generation the disconnect failed to stop would hold the only slot.
+openAiClientSuite('tiny synthetic model on llama.cpp', () => loadTinyChatModel({ sequences: 1 }));

@@ -10,10 +10,22 @@ export interface CompletionIdentity {
   id: string;
   created: number;
   model: string;
+  /**
+   * OpenAI's field for the serving configuration. A synthetic model says so in
+   * every response and every chunk, so no client mistakes its text for medicine.
+   */
+  system_fingerprint: string;
 }
 
-export function newCompletionIdentity(model: string): CompletionIdentity {
-  return { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model };
+export const syntheticFingerprint = 'northstation-synthetic-random-weights-not-a-medical-model';
+
+export function newCompletionIdentity(model: string, synthetic: boolean): CompletionIdentity {
+  return {
+    id: `chatcmpl-${randomUUID()}`,
+    created: Math.floor(Date.now() / 1000),
+    model,
+    system_fingerprint: synthetic ? syntheticFingerprint : 'northstation',
+  };
 }
 
 export interface OpenAiUsage {

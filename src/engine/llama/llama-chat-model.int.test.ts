@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { isNorthstationError } from '../../core/errors.ts';
+import { isNorthstationError, NorthstationError } from '../../core/errors.ts';
 import type { ChatMessage } from '../chat-model.ts';
 import type { LlamaChatModel } from './llama-chat-model.ts';
 import { greeting, loadTinyChatModel, testThreads } from './test-tiny-llama.ts';
@@ -137,6 +137,24 @@ test('abort mid-stream rejects with aborted promptly, and the next request works
   assert.ok(latencyMs < 1000, `abort took ${latencyMs.toFixed(0)} ms`);
   const next = await model.generate(greeting, { maxTokens: 5 });
   assert.equal(next.usage.completionTokens, 5);
+});
+
+test('a text callback that throws stops generation and its error reaches the caller; the model keeps serving', async () => {
+  let deltas = 0;
+  const stopper = new NorthstationError('forbidden', 'a guard stopped the output');
+  await assert.rejects(
+    model.generate(greeting, {
+      maxTokens: 64,
+      onTextDelta: () => {
+        deltas++;
+        if (deltas === 3) throw stopper;
+      },
+    }),
+    (error) => error === stopper,
+  );
+  assert.equal(deltas, 3, 'no more text after the callback threw');
+  const next = await model.generate(greeting, { maxTokens: 4 });
+  assert.equal(next.finishReason, 'length');
 });
 
 test('an already aborted signal rejects without generating', async () => {

@@ -71,7 +71,13 @@ export async function generateOnSequence(slot: SequenceSlot, request: SequenceRe
   const markFirstToken = (): void => {
     firstTokenAt ??= performance.now();
   };
+  // node-llama-cpp catches what a text callback throws and prints it to the console, then goes
+  // on generating. A caller's callback may throw on purpose (a guard stopping output), so the
+  // first error stops generation here and is rethrown to the caller instead.
   const { onTextDelta } = request;
+  const callbackFailure = new AbortController();
+  let callbackError: unknown;
+  const generationSignal = AbortSignal.any([signal, callbackFailure.signal]);
   const result = await completion.generateCompletionWithMeta(request.completionInput, {
     maxTokens: request.maxTokens,
     temperature: request.temperature,
@@ -83,13 +89,22 @@ export async function generateOnSequence(slot: SequenceSlot, request: SequenceRe
     // The caller checked that prompt + maxTokens fits, so nothing may be cut from the prompt's start.
     disableContextShift: true,
     contextShiftSize: 1,
-    signal,
+    signal: generationSignal,
     onToken: markFirstToken,
     onTextChunk: (text) => {
       markFirstToken();
-      if (onTextDelta && text !== '') onTextDelta(text);
+      if (!onTextDelta || text === '' || callbackFailure.signal.aborted) return;
+      try {
+        onTextDelta(text);
+      } catch (error) {
+        callbackError = error;
+        callbackFailure.abort(error);
+      }
     },
+  }).catch((error: unknown) => {
+    throw callbackFailure.signal.aborted ? callbackError : error;
   });
+  if (callbackFailure.signal.aborted) throw callbackError;
   const finishedAt = performance.now();
   // The last sampled token (end-of-turn or the maxTokens-th) is never evaluated into the cache.
   const completionTokens = Math.max(0, sequence.nextTokenIndex - promptTokens.length + 1);

@@ -46,3 +46,22 @@ test('a stream with no line breaks at all is refused', () => {
     (error) => isNorthstationError(error, 'upstream_error') && /upstream\.test/.test(error.message),
   );
 });
+
+test('an event that never ends (data lines without a blank line) is refused before it exhausts memory', () => {
+  const parser = new SseParser('upstream.test');
+  const line = Buffer.from(`data: ${'x'.repeat(1024 * 1024)}\n`);
+  assert.throws(
+    () => {
+      for (let i = 0; i < 64; i++) parser.push(line);
+    },
+    (error) => isNorthstationError(error, 'upstream_error') && /stream event larger than/.test(error.message),
+  );
+});
+
+test('many ordinary events in a row are fine: the size limit is per event', () => {
+  const parser = new SseParser('upstream.test');
+  const event = Buffer.from(`data: ${'x'.repeat(1024 * 1024)}\n\n`);
+  let count = 0;
+  for (let i = 0; i < 32; i++) count += parser.push(event).length;
+  assert.equal(count, 32);
+});

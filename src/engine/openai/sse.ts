@@ -14,12 +14,15 @@ export interface SseEvent {
 
 /** Longest line accepted; a stream without line breaks is not an event stream. */
 const maxLineChars = 4 * 1024 * 1024;
+/** Largest event (its data lines together); an upstream that never ends an event must not exhaust memory. */
+const maxEventChars = 8 * 1024 * 1024;
 
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
   private pending = '';
   private eventName = '';
   private dataLines: string[] = [];
+  private dataChars = 0;
   private readonly host: string;
 
   /** `host` names the upstream in errors. */
@@ -72,7 +75,15 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') {
+      this.dataChars += value.length + 1;
+      if (this.dataChars > maxEventChars) {
+        throw new NorthstationError('upstream_error', `upstream ${this.host} sent a stream event larger than ${maxEventChars} characters`, {
+          upstream: this.host,
+        });
+      }
+      this.dataLines.push(value);
+    }
     else if (field === 'event') this.eventName = value;
     // `id` and `retry` only matter to reconnecting browsers.
   }
@@ -82,6 +93,7 @@ export class SseParser {
       events.push({ event: this.eventName || 'message', data: this.dataLines.join('\n') });
     }
     this.dataLines = [];
+    this.dataChars = 0;
     this.eventName = '';
   }
 }

@@ -56,7 +56,7 @@ export const gemmaChatTemplate = [
   "{%- endif -%}",
 ].join('\n');
 
-export function syntheticModelMetadata(shape: ModelShape, quant: QuantName, vocab: Vocab, seed: number): Record<string, GgufWriteValue> {
+export function syntheticModelMetadata(shape: ModelShape, quant: QuantName, vocab: Vocab, seed: number, markSynthetic = true): Record<string, GgufWriteValue> {
   const arch = 'gemma3';
   const metadata: Record<string, GgufWriteValue> = {
     'general.architecture': ggufValue.string(arch),
@@ -65,9 +65,13 @@ export function syntheticModelMetadata(shape: ModelShape, quant: QuantName, voca
     'general.description': ggufValue.string(`Random weights written by northstation synth-model, seed ${seed}. Output is meaningless.`),
     'general.file_type': ggufValue.uint32(quantFileTypes[quant]),
     'general.quantization_version': ggufValue.uint32(2),
-    [syntheticKey]: ggufValue.bool(true),
-    'northstation.synthetic.shape': ggufValue.string(shape.name),
-    'northstation.synthetic.seed': ggufValue.uint32(seed),
+    ...(markSynthetic
+      ? {
+          [syntheticKey]: ggufValue.bool(true),
+          'northstation.synthetic.shape': ggufValue.string(shape.name),
+          'northstation.synthetic.seed': ggufValue.uint32(seed),
+        }
+      : {}),
     [`${arch}.context_length`]: ggufValue.uint32(shape.contextLength),
     [`${arch}.embedding_length`]: ggufValue.uint32(shape.hidden),
     [`${arch}.block_count`]: ggufValue.uint32(shape.layers),

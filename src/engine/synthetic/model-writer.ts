@@ -22,6 +22,12 @@ export interface SyntheticModelOptions {
   quant: QuantName;
   /** Same seed, same file bytes. Default: 1. */
   seed?: number;
+  /**
+   * Write the `northstation.synthetic` flag. Only tests turn it off, to get a
+   * file the engine takes for real weights (e.g. to test the conformance gate).
+   * Default: true.
+   */
+  markSynthetic?: boolean;
 }
 
 export interface WriteSyntheticModelOptions extends SyntheticModelOptions {
@@ -45,7 +51,7 @@ export function planSyntheticModel(options: SyntheticModelOptions): SyntheticMod
   const seed = options.seed ?? defaultSeed;
   const vocab = shape.vocabSize === 'tiny' ? tinyVocab() : fullVocab(shape.vocabSize);
   const tensors = planTensors(shape, options.quant, vocab.tokens.length);
-  const metadata = syntheticModelMetadata(shape, options.quant, vocab, seed);
+  const metadata = syntheticModelMetadata(shape, options.quant, vocab, seed, options.markSynthetic ?? true);
   const layout = planGguf(metadata, tensors);
   return { shape, vocab, tensors, metadata, layout };
 }
