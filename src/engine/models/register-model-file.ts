@@ -7,12 +7,12 @@ import { basename, resolve } from 'node:path';
 import { NorthstationError } from '../../core/errors.ts';
 import { describeQuantisation, readGguf, type GgufFile } from '../gguf/reader.ts';
 import { openModelRegistry, modelIdPattern, type ModelSource, type RegisteredModel } from './registry.ts';
+import { syntheticKey } from '../synthetic/metadata.ts';
 import { sha256File } from './sha256.ts';
 
 /** gemma3: MedGemma's language model; clip: the vision projector (mmproj) beside it. */
 export const supportedArchitectures = ['gemma3', 'clip'] as const;
 
-const syntheticKey = 'northstation.synthetic';
 
 export interface InspectedModel {
   file: GgufFile;
