@@ -125,7 +125,9 @@ describe('northstation models', () => {
 
 describe('northstation serve', () => {
   test('serves the synthetic model, survives a bad request, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [main, 'serve', '--synthetic', '--cpu', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own data home: serving a synthetic model records an audited conformance override there.
+    const env = { ...process.env, NORTHSTATION_HOME: join(dir, 'serve-home') };
+    const child = spawn(process.execPath, [main, 'serve', '--synthetic', '--cpu', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {

@@ -11,8 +11,10 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  lint: { summary: 'run the safety guards on a draft JSON on stdin', load: () => import('./commands/lint.ts') },
   score: { summary: 'deterministic scores (NEWS2, qSOFA, SIRS, CTAS floor) for vitals JSON on stdin', load: () => import('./commands/score.ts') },
   serve: { summary: 'serve a model through an OpenAI-compatible API', load: () => import('./commands/serve.ts') },
+  validate: { summary: 'run the conformance gate on a model; serve needs a passing report', load: () => import('./commands/validate.ts') },
   generate: { summary: 'print one completion for a prompt', load: () => import('./commands/generate.ts') },
   'synth-model': { summary: 'write a synthetic (random-weight) Gemma 3 GGUF', load: () => import('./commands/synth-model.ts') },
   sizing: { summary: 'memory needed by a catalog model at a quantisation and context', load: () => import('./commands/sizing.ts') },

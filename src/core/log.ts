@@ -26,23 +26,37 @@ export interface LoggerOptions {
   write?: (line: string) => void;
   /** Fields added to every line. Default: none. */
   base?: LogFields;
+  /**
+   * Applied to the event name and every string field value before the line is
+   * written: a safety net for text that should never have been logged (the
+   * safety layer plugs PHI redaction in here). Default: none.
+   */
+  redact?: (value: string) => string;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? parseLevel(process.env.NORTHSTATION_LOG_LEVEL) ?? 'info';
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const base = options.base ?? {};
+  const redact = options.redact;
   const emit = (lineLevel: LogLevel, event: string, fields: LogFields = {}): void => {
     if (levelRank[lineLevel] < levelRank[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, event, ...base, ...fields }));
+    const own = { ...base, ...fields };
+    write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, event: redact ? redact(event) : event, ...(redact ? redactStrings(own, redact) : own) }));
   };
   return {
     debug: (event, fields) => emit('debug', event, fields),
     info: (event, fields) => emit('info', event, fields),
     warn: (event, fields) => emit('warn', event, fields),
     error: (event, fields) => emit('error', event, fields),
-    child: (fields) => createLogger({ level, write, base: { ...base, ...fields } }),
+    child: (fields) => createLogger({ level, write, base: { ...base, ...fields }, ...(redact ? { redact } : {}) }),
   };
+}
+
+function redactStrings(fields: LogFields, redact: (value: string) => string): LogFields {
+  const redacted: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) redacted[key] = typeof value === 'string' ? redact(value) : value;
+  return redacted;
 }
 
 function parseLevel(value: string | undefined): LogLevel | undefined {

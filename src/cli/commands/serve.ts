@@ -7,19 +7,21 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../core/log.ts';
 import { buildOpenAiApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
+import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner } from '../model-args.ts';
 
 const help = `usage: northstation serve (--model FILE | --synthetic | --upstream URL …) [options]
 
   --host H      interface to listen on (default 127.0.0.1; 0.0.0.0 exposes the API to the network)
   --port P      TCP port (default 8080)
+${conformanceArgsHelp}
 
 ${modelArgsHelp}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...modelArgOptions, host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...modelArgOptions, ...conformanceArgOptions, host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -31,6 +33,12 @@ export async function run(args: string[]): Promise<number> {
   const model = await openModelFromArgs(values, logger);
   const banner = syntheticBanner(model);
   if (banner) process.stderr.write(banner + '\n');
+  try {
+    await enforceConformance(model, values['override-conformance']);
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
 
   const app = buildOpenAiApp({ model, logger });
   const server = await startServer({ app, host: values.host, port, logger });

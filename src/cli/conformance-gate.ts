@@ -1,0 +1,37 @@
+/**
+ * The serve-side conformance gate: a model serves only with a passing report
+ * for these weights on this hardware, or an administrator's audited override.
+ * A synthetic model cannot pass (random weights), so serving one records an
+ * automatic override, keeping `serve --synthetic` working and on the record.
+ */
+import type { ChatModel } from '../engine/chat-model.ts';
+// The gate's own modules, not the index: serving must not load the golden pack.
+import { assertConformance } from '../safety/conformance/gate.ts';
+import { currentHardware, modelIdentity } from '../safety/conformance/model-identity.ts';
+import { createProgressLine } from './progress.ts';
+
+export const syntheticOverrideReason = 'synthetic model: random weights, not for clinical use';
+
+export const conformanceArgOptions = { 'override-conformance': { type: 'string' } } as const;
+
+export const conformanceArgsHelp = `  --override-conformance REASON
+                serve although the model has no passing conformance report
+                (\`northstation validate\`); the override is audited`;
+
+/** Throws `forbidden` when the model may not serve; prints what it decided on stderr. */
+export async function enforceConformance(model: ChatModel, overrideReason: string | undefined): Promise<void> {
+  const hashing = createProgressLine({ label: 'sha256' });
+  const identity = await modelIdentity(model, { onHashProgress: (done, total) => { hashing.update(done, total); } });
+  hashing.finish();
+  const automatic = overrideReason === undefined && model.info.synthetic;
+  const decision = await assertConformance(identity, {
+    hardware: currentHardware(model),
+    ...(automatic ? { overrideReason: syntheticOverrideReason } : overrideReason === undefined ? {} : { overrideReason }),
+  });
+  if (decision.kind === 'passed') {
+    process.stderr.write(`Conformance: passed on ${decision.report.createdAt} (${decision.reportPath}).\n`);
+    return;
+  }
+  const how = automatic ? 'Automatic audited conformance override (synthetic model)' : 'Conformance override';
+  process.stderr.write(`${how}: ${decision.refusal.message}.\n  Reason "${decision.entry.reason}" by ${decision.entry.user}, recorded in ${decision.auditPath}.\n`);
+}

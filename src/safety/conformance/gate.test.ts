@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isNorthstationError } from '../../core/errors.ts';
+import { assertConformance } from './gate.ts';
+import { overrideLogPath, verifyAuditChain } from './override-audit.ts';
+import { reportPath, writeReport } from './report-store.ts';
+import { loadSigningKey } from './report-integrity.ts';
+import { fileIdentity, handBuiltReport, thisHardware } from './test-reports.ts';
+
+let home: string;
+before(async () => { home = await mkdtemp(join(tmpdir(), 'northstation-gate-')); });
+after(async () => { await rm(home, { recursive: true, force: true }); });
+
+const sha = 'd'.repeat(64);
+const noKey = { signingKey: undefined };
+
+/** A `forbidden` NorthstationError with this refusal code and a message matching `message`. */
+function refusal(code: string, message: RegExp): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(isNorthstationError(error, 'forbidden'), String(error));
+    assert.equal(error.details.refusal, code);
+    assert.match(error.message, message);
+    return true;
+  };
+}
+
+describe('assertConformance', () => {
+  test('refuses a model with no report, naming the command to run', async () => {
+    const identity = fileIdentity(join(home, 'absent-report.gguf'), sha);
+    await assert.rejects(assertConformance(identity, { home, ...noKey }), refusal('no_report', /no conformance report.*northstation validate.*--override-conformance/));
+  });
+
+  test('accepts a passing report for the same weights on this hardware', async () => {
+    const identity = fileIdentity(join(home, 'good.gguf'), sha);
+    await writeReport(handBuiltReport(identity), home);
+    const decision = await assertConformance(identity, { home, hardware: thisHardware(), ...noKey });
+    assert.equal(decision.kind, 'passed');
+  });
+
+  test('refuses a failed report, listing the failed checks', async () => {
+    const identity = fileIdentity(join(home, 'failed.gguf'), sha);
+    await writeReport(handBuiltReport(identity, { passed: false }), home);
+    await assert.rejects(assertConformance(identity, { home, ...noKey }), refusal('report_failed', /failed \(pubmedqa-accuracy\)/));
+  });
+
+  test('refuses a report whose verdict was edited', async () => {
+    const identity = fileIdentity(join(home, 'tampered.gguf'), sha);
+    const path = await writeReport(handBuiltReport(identity, { passed: false }), home);
+    const edited = JSON.parse(await readFile(path, 'utf8')) as { passed: boolean; checks: Array<{ status: string }> };
+    edited.passed = true;
+    for (const check of edited.checks) check.status = 'pass';
+    await writeFile(path, JSON.stringify(edited));
+    await assert.rejects(assertConformance(identity, { home, ...noKey }), refusal('report_tampered', /cannot be trusted.*edited or corrupted/));
+    await writeFile(path, '{ not json');
+    await assert.rejects(assertConformance(identity, { home, ...noKey }), refusal('report_tampered', /not valid JSON/));
+  });
+
+  test('refuses a report about other bytes at the same path', async () => {
+    const path = join(home, 'replaced.gguf');
+    await writeReport(handBuiltReport(fileIdentity(path, sha)), home);
+    const now = fileIdentity(path, 'e'.repeat(64));
+    await assert.rejects(assertConformance(now, { home, ...noKey }), refusal('different_file', /report sha256 dddddddddddd…, file now eeeeeeeeeeee…/));
+  });
+
+  test('refuses a report from other hardware (rule 6: on this site\'s hardware)', async () => {
+    const identity = fileIdentity(join(home, 'moved.gguf'), sha);
+    await writeReport(handBuiltReport(identity, { hardware: thisHardware('cuda') }), home);
+    await assert.rejects(assertConformance(identity, { home, hardware: thisHardware('none'), ...noKey }), refusal('different_hardware', /gpu: report "cuda", now "none"/));
+  });
+
+  test('with a site key, a plain-hash report is refused', async () => {
+    const keyFile = join(home, 'site.key');
+    await writeFile(keyFile, 'this site signs its reports');
+    const key = await loadSigningKey({ NORTHSTATION_SIGNING_KEY_FILE: keyFile });
+    const identity = fileIdentity(join(home, 'plain.gguf'), sha);
+    await writeReport(handBuiltReport(identity), home);
+    await assert.rejects(assertConformance(identity, { home, ...(key ? { signingKey: key } : {}) }), refusal('report_tampered', /plain hash/));
+    await writeReport(handBuiltReport(identity, key ? { key } : {}), home);
+    assert.equal((await assertConformance(identity, { home, ...(key ? { signingKey: key } : {}) })).kind, 'passed');
+  });
+
+  test('an override serves anyway and is audited with the refusal and the reason', async () => {
+    const identity = fileIdentity(join(home, 'overridden.gguf'), sha);
+    const decision = await assertConformance(identity, { home, overrideReason: 'vendor validation on file, ticket 42', ...noKey });
+    assert.equal(decision.kind, 'overridden');
+    assert.equal(decision.refusal.code, 'no_report');
+    assert.equal(decision.auditPath, overrideLogPath(home));
+    assert.equal(decision.entry.reason, 'vendor validation on file, ticket 42');
+    assert.deepEqual(decision.entry.model, identity);
+    assert.equal((await verifyAuditChain(decision.auditPath)).ok, true);
+    assert.equal(reportPath(identity, home).startsWith(join(home, 'conformance')), true);
+  });
+
+  test('a blank override reason is no override', async () => {
+    const identity = fileIdentity(join(home, 'blank.gguf'), sha);
+    await assert.rejects(assertConformance(identity, { home, overrideReason: '   ', ...noKey }), { code: 'forbidden' });
+  });
+});
