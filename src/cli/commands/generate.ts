@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { NorthstationError } from '../../core/errors.ts';
-import { createLogger } from '../../core/log.ts';
+import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import type { ChatMessage, JsonSchema } from '../../engine/chat-model.ts';
 import { assertValidSchema } from '../../engine/json-output.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner, usageError } from '../model-args.ts';
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.system !== undefined) messages.push({ role: 'system', content: values.system });
   messages.push({ role: 'user', content: prompt });
 
-  const logger = createLogger({ level: 'warn' });
+  const logger = createRedactingLogger({ level: 'warn' });
   const model = await openModelFromArgs(values, logger);
   try {
     const banner = syntheticBanner(model);

@@ -4,7 +4,7 @@
  * `/metrics`) over the chosen model, on 127.0.0.1 unless --host says otherwise.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../core/log.ts';
+import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import { buildOpenAiApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
 import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const port = optionalInteger('--port', values.port) ?? 8080;
-  const logger = createLogger();
+  const logger = createRedactingLogger();
   const model = await openModelFromArgs(values, logger);
   const banner = syntheticBanner(model);
   if (banner) process.stderr.write(banner + '\n');

@@ -5,7 +5,7 @@
  * `serve` refuses a model without a passing report (DESIGN.md rule 6).
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../core/log.ts';
+import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import { sharedDataDir } from '../../core/shared-data.ts';
 import { defaultConformanceOptions, runConformance, writeReport } from '../../safety/conformance/index.ts';
 import { conformanceProgressPrinter, formatConformanceSummary } from '../conformance-output.ts';
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   const qaThreshold = values['qa-threshold'] === undefined ? undefined : Number(values['qa-threshold']);
   if (qaThreshold !== undefined && !(qaThreshold >= 0 && qaThreshold <= 100)) throw usageError('--qa-threshold must be a percentage between 0 and 100');
 
-  const model = await openModelFromArgs(values, createLogger({ level: 'warn' }));
+  const model = await openModelFromArgs(values, createRedactingLogger({ level: 'warn' }));
   try {
     const banner = syntheticBanner(model);
     if (banner) process.stderr.write(banner + '\n');

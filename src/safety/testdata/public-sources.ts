@@ -5,13 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedDataDir } from '../../core/shared-data.ts';
 
 /** ../shared/data relative to the repository root, or NORTHSTATION_SHARED_DATA. */
 export function defaultDataDir(): string {
-  const configured = process.env.NORTHSTATION_SHARED_DATA;
-  if (configured !== undefined && configured !== '') return configured;
-  return fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+  return sharedDataDir();
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, new lines and doubled quotes. */
