@@ -8,6 +8,7 @@ import type { ChatModel } from '../engine/chat-model.ts';
 // The gate's own modules, not the index: serving must not load the golden pack.
 import { assertConformance } from '../safety/conformance/gate.ts';
 import { currentHardware, modelIdentity } from '../safety/conformance/model-identity.ts';
+import type { ModelIdentity } from '../safety/conformance/report.ts';
 import { createProgressLine } from './progress.ts';
 
 export const syntheticOverrideReason = 'synthetic model: random weights, not for clinical use';
@@ -18,8 +19,11 @@ export const conformanceArgsHelp = `  --override-conformance REASON
                 serve although the model has no passing conformance report
                 (\`northstation validate\`); the override is audited`;
 
-/** Throws `forbidden` when the model may not serve; prints what it decided on stderr. */
-export async function enforceConformance(model: ChatModel, overrideReason: string | undefined): Promise<void> {
+/**
+ * Throws `forbidden` when the model may not serve; prints what it decided on
+ * stderr. Returns the model's identity (its file's SHA-256, for provenance).
+ */
+export async function enforceConformance(model: ChatModel, overrideReason: string | undefined): Promise<ModelIdentity> {
   const hashing = createProgressLine({ label: 'sha256' });
   const identity = await modelIdentity(model, { onHashProgress: (done, total) => { hashing.update(done, total); } });
   hashing.finish();
@@ -30,8 +34,9 @@ export async function enforceConformance(model: ChatModel, overrideReason: strin
   });
   if (decision.kind === 'passed') {
     process.stderr.write(`Conformance: passed on ${decision.report.createdAt} (${decision.reportPath}).\n`);
-    return;
+    return identity;
   }
   const how = automatic ? 'Automatic audited conformance override (synthetic model)' : 'Conformance override';
   process.stderr.write(`${how}: ${decision.refusal.message}.\n  Reason "${decision.entry.reason}" by ${decision.entry.user}, recorded in ${decision.auditPath}.\n`);
+  return identity;
 }

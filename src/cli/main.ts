@@ -11,7 +11,9 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  eval: { summary: 'evaluate a workflow over a public or labelled set (soap-note, triage)', load: () => import('./commands/eval.ts') },
   lint: { summary: 'run the safety guards on a draft JSON on stdin', load: () => import('./commands/lint.ts') },
+  run: { summary: 'run a clinical workflow (soap-note, triage, …) on input JSON from stdin; prints the draft', load: () => import('./commands/run.ts') },
   score: { summary: 'deterministic scores (NEWS2, qSOFA, SIRS, CTAS floor) for vitals JSON on stdin', load: () => import('./commands/score.ts') },
   serve: { summary: 'serve a model through an OpenAI-compatible API', load: () => import('./commands/serve.ts') },
   validate: { summary: 'run the conformance gate on a model; serve needs a passing report', load: () => import('./commands/validate.ts') },

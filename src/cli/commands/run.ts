@@ -1,0 +1,82 @@
+/**
+ * `northstation run WORKFLOW (--model FILE | --synthetic | --upstream URL …)`:
+ * reads the workflow's input JSON on stdin and prints the DRAFT JSON on
+ * stdout; progress goes to stderr. Invalid input: exit code 2 and
+ * `{ "error": { "field", "message" } }` on stdout, like `score` and `lint`.
+ */
+import { parseArgs } from 'node:util';
+import { isNorthstationError } from '../../core/errors.ts';
+import { workflows } from '../../workflows/index.ts';
+import { createWorkflowRunner } from '../../workflows/runner.ts';
+import { createRedactingLogger } from '../../safety/safe-logger.ts';
+import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
+import { modelArgOptions, modelArgsHelp, openModelFromArgs, syntheticBanner, usageError } from '../model-args.ts';
+
+const help = `usage: northstation run WORKFLOW (--model FILE | --synthetic | --upstream URL …) < input.json
+
+workflows: ${workflows.map((workflow) => workflow.name).join(', ')}
+Prints the draft (never a final document) with its findings, limitations and provenance.
+
+  --events      print progress events (JSON lines) on stderr, text deltas included
+${conformanceArgsHelp}
+
+${modelArgsHelp}`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...modelArgOptions, ...conformanceArgOptions, events: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(help + '\n');
+    return 0;
+  }
+  const [name, ...extra] = positionals;
+  if (name === undefined || extra.length > 0) throw usageError(`run takes one workflow: ${workflows.map((workflow) => workflow.name).join(', ')}`);
+  if (!workflows.some((workflow) => workflow.name === name)) {
+    throw usageError(`no workflow "${name}"; workflows: ${workflows.map((workflow) => workflow.name).join(', ')}`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(await readStdin());
+  } catch {
+    return invalid('$', 'stdin is not valid JSON');
+  }
+
+  const model = await openModelFromArgs(values, createRedactingLogger({ level: 'warn' }));
+  try {
+    const banner = syntheticBanner(model);
+    if (banner) process.stderr.write(banner + '\n');
+    const identity = await enforceConformance(model, values['override-conformance']);
+    const runner = createWorkflowRunner({ model, workflows, ...(identity.file ? { modelSha256: identity.file.sha256 } : {}) });
+    const controller = new AbortController();
+    process.once('SIGINT', () => { controller.abort(); });
+    const draft = await runner.run(name, input, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (values.events) process.stderr.write(JSON.stringify(event) + '\n');
+        else if (event.type === 'prefill-progress') process.stderr.write(`${name}: ${event.stage}\n`);
+      },
+    });
+    process.stdout.write(JSON.stringify(draft, null, 2) + '\n');
+    return 0;
+  } catch (error) {
+    if (isNorthstationError(error, 'bad_request') && typeof error.details.field === 'string') return invalid(error.details.field, error.message);
+    throw error;
+  } finally {
+    await model.dispose();
+  }
+}
+
+function invalid(field: string, message: string): number {
+  process.stdout.write(JSON.stringify({ error: { field, message } }) + '\n');
+  return 2;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
