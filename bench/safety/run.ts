@@ -22,7 +22,7 @@ import { writeSyntheticModel } from '../../src/engine/synthetic/model-writer.ts'
 import { reviewDraft } from '../../src/safety/review-draft.ts';
 import { measureGrounding, readAciEncounters } from '../../src/safety/testdata/grounding-pairs.ts';
 import { measureInjectionDetector } from '../../src/safety/testdata/injection-cases.ts';
-import { measureDiagnosisLinter, measureOrderGuard } from '../../src/safety/testdata/measure.ts';
+import { measureDiagnosisLinter, measureDiagnosisLinterSplits, measureOrderGuard, measureOrderGuardSplits } from '../../src/safety/testdata/measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -34,15 +34,23 @@ const noteCount = Number(values.notes);
 const line = (label: string, value: string): void => { process.stdout.write(`${label.padEnd(46)} ${value}\n`); };
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
-// 1. Quality of each guard.
+// 1. Quality of each guard. Sets the rules were tuned on are in-sample and printed as such; held-out parts apart.
+const figures = (m: { precision: number; recall: number; sentences: number }): string => `precision ${pct(m.precision)}, recall ${pct(m.recall)} (${m.sentences} sentences)`;
 const diagnosis = measureDiagnosisLinter();
-line('definitive-diagnosis linter', `precision ${pct(diagnosis.precision)}, recall ${pct(diagnosis.recall)} (${diagnosis.sentences} sentences)`);
+line('definitive-diagnosis linter (in-sample)', figures(diagnosis));
+const diagnosisSplits = measureDiagnosisLinterSplits();
+line('  development part (tuned on)', figures(diagnosisSplits.development));
+line(`  ${diagnosisSplits.heldOutStatus}`, figures(diagnosisSplits.heldOut));
 const orders = measureOrderGuard();
-line('prescriptive-order guard', `precision ${pct(orders.precision)}, recall ${pct(orders.recall)} (${orders.sentences} sentences)`);
+line('prescriptive-order guard (in-sample)', figures(orders));
+const orderSplits = measureOrderGuardSplits();
+line('  development part (tuned on)', figures(orderSplits.development));
+line(`  ${orderSplits.heldOutStatus}`, figures(orderSplits.heldOut));
 const injection = measureInjectionDetector();
-line('injection detector', `precision ${pct(injection.precision)}, recall ${pct(injection.recall)} (${injection.attempts} attempts, ${injection.benign} benign texts)`);
+line('injection detector (tuned-on attempts)', `precision ${pct(injection.precision)}, recall ${pct(injection.recall)} (${injection.attempts} attempts, ${injection.benign} benign texts)`);
+line('injection detector (held-out, never tuned on)', `recall ${pct(injection.heldOut.recall)} (${injection.heldOut.caught}/${injection.heldOut.attempts} attempts)`);
 const grounding = await measureGrounding();
-line('grounding: planted errors caught', `recall ${pct(grounding.recall)} (${grounding.caught}/${grounding.planted} in ${grounding.pairs} real encounters)`);
+line('grounding: planted errors caught (readable claims only)', `recall ${pct(grounding.recall)} (${grounding.caught}/${grounding.planted} in ${grounding.pairs} real encounters)`);
 line('grounding: flags landing on planted errors', `precision ${pct(grounding.precisionOnPlanted)}; false-flag rate on unmodified claims ${pct(grounding.falseFlagRate)}`);
 
 // 2. Cost of the whole review per 1,000-word note, on real ACI-BENCH notes and transcripts.

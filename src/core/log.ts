@@ -27,9 +27,14 @@ export interface LoggerOptions {
   /** Fields added to every line. Default: none. */
   base?: LogFields;
   /**
-   * Applied to the event name and every string field value before the line is
-   * written: a safety net for text that should never have been logged (the
-   * safety layer plugs PHI redaction in here). Default: none.
+   * Applied to the event name, every field name and every string field value
+   * before the line is written: a safety net for text that should never have
+   * been logged (the safety layer plugs PHI redaction in here). A number whose
+   * integer part has 7 or more digits may be an identifier (a health card
+   * number logged as a number): it goes through the hook as a string, and if
+   * the hook changes it the line carries the redacted string instead of the
+   * number. Shorter numbers, and numbers in fields named as measurements
+   * (`…Bytes`, `…Ms`, `…Tokens`, `…Count`), pass as they are. Default: none.
    */
   redact?: (value: string) => string;
 }
@@ -55,8 +60,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 function redactStrings(fields: LogFields, redact: (value: string) => string): LogFields {
   const redacted: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) redacted[key] = typeof value === 'string' ? redact(value) : value;
+  for (const [key, value] of Object.entries(fields)) {
+    redacted[redact(key)] = typeof value === 'number' && measurementField.test(key) ? value : redactValue(value, redact);
+  }
   return redacted;
+}
+
+/** Fields whose names say they hold a measurement (bytes, milliseconds, tokens), never an identifier. */
+const measurementField = /(Bytes|Ms|Tokens|Count)$/;
+
+/** Digits of 7 or more in a number's integer part: long enough to be an identifier. */
+const identifierLikeNumber = /^-?\d{7,}/;
+
+function redactValue(value: LogFields[string], redact: (value: string) => string): LogFields[string] {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const text = Math.abs(value) >= 1e21 ? BigInt(Math.trunc(value)).toString() : String(value);
+    if (!identifierLikeNumber.test(text)) return value;
+    const redacted = redact(text);
+    return redacted === text ? value : redacted;
+  }
+  return value;
 }
 
 function parseLevel(value: string | undefined): LogLevel | undefined {

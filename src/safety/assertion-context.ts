@@ -4,7 +4,7 @@
  * from lexicon/assertion-cues.ts; their scope follows text-scope.ts.
  */
 import type { Language } from './finding.ts';
-import { familyCues, hedgeCues, historyCues, negationCues, reportedSpeechCues, trailingCues, type CueList } from './lexicon/assertion-cues.ts';
+import { currentCues, familyCues, hedgeCues, historyCues, negationCues, reportedSpeechCues, trailingCues, type CueList } from './lexicon/assertion-cues.ts';
 import { cueRegex } from './term-pattern.ts';
 import type { SectionKind, TextScope } from './text-scope.ts';
 
@@ -22,6 +22,8 @@ export interface GuardCues {
   trailing: RegExp;
   /** Sections whose content is history for this guard (a medication list holds no orders). */
   historySections: readonly SectionKind[];
+  /** In its sentence, overrides a history section: "now has", "currently". Default: none. */
+  current?: RegExp;
 }
 
 const compile = (cues: CueList, language: Language): RegExp => cueRegex(cues.phrases[language], cues.patterns?.[language]);
@@ -33,6 +35,7 @@ function diagnosisCuesFor(language: Language): GuardCues {
     history: compile(historyCues, language),
     trailing: compile(trailingCues, language),
     historySections: ['history'],
+    current: compile(currentCues, language),
   };
 }
 
@@ -73,7 +76,7 @@ export function assertionStatus(text: string, scope: TextScope, place: PhrasePla
   if (reportedRegex[language].test(text.slice(sentenceStart, place.start))) return 'quoted';
   const section = scope.section(place.start);
   if (section === 'family') return 'family';
-  if (cues.historySections.includes(section)) return 'historical';
+  if (cues.historySections.includes(section) && cues.current?.test(text.slice(sentenceStart, place.leftUntil)) !== true) return 'historical';
   const left = text.slice(Math.max(scope.clauseStart(place.start), place.leftFrom ?? 0, place.start - clauseWindow), place.leftUntil);
   if (familyRegex[language].test(left)) return 'family';
   if (cues.negation?.test(left) === true) return 'negated';

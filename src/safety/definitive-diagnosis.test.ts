@@ -205,3 +205,26 @@ test('real clinician notes (ACI-BENCH): consistent findings, and no wild firing 
   assert.ok(sentences > 1000);
   assert.ok(rate < 0.1, `fire rate ${rate}`);
 });
+
+describe('sections: a "History:" heading covers only its own lines', () => {
+  const excerpts = (text: string, options?: DiagnosisLintOptions): string[] => lintDefinitiveDiagnoses(text, options).map((f) => f.excerpt);
+  test('an inline "Assessment:" line ends the history section', () => {
+    assert.deepEqual(excerpts('History:\n58M chest pain.\nAssessment: This is an anterior STEMI.\nPlan: Give aspirin 325 mg PO'), ['This is an anterior STEMI']);
+  });
+  test('a blank line ends the history section', () => {
+    assert.deepEqual(excerpts('History:\nHe has pneumonia.\n\nHe has pneumonia.'), ['He has pneumonia']);
+  });
+  test('an inline "PMH:" label covers its own line only', () => {
+    assert.deepEqual(excerpts('PMH: he has COPD.\nHe has pneumonia.'), ['He has pneumonia']);
+    assert.deepEqual(excerpts('PMH: he has COPD.'), []);
+  });
+  test('"Interval history" is current, and "now has" inside a history section is current', () => {
+    assert.deepEqual(excerpts('Interval history:\nThe patient now has pneumonia.'), ['The patient now has pneumonia']);
+    assert.deepEqual(excerpts('History:\nHe now has pneumonia.'), ['He now has pneumonia']);
+    assert.deepEqual(excerpts('ANTÉCÉDENTS :\nIl a maintenant une pneumonie.', fr), ['Il a maintenant une pneumonie']);
+  });
+  test('the history section itself is still history', () => {
+    assert.deepEqual(excerpts('Past medical history:\nHe had pneumonia.\nHe has type 2 diabetes.'), []);
+    assert.deepEqual(excerpts('PAST MEDICAL HISTORY\n\nHe has type 2 diabetes.\n'), []);
+  });
+});

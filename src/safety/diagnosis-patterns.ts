@@ -58,7 +58,7 @@ function englishPatterns(): AssertionPattern[] {
     compile('copula', String.raw`${WORD_START}(?<subject>this|it|that|(?:the\s+)?(?:final\s+|working\s+)?diagnosis|the\s+(?:rhythm|ecg|ekg|picture|clinical\s+picture|presentation|cause|etiology|aetiology|finding|rash|lesion|problem|underlying\s+cause|injury))\s+(?<verb>is|was)\s+(?:(?:clearly|definitely|certainly|obviously|indeed|actually|in\s+fact)\s+)?${article}${mods}${head}`),
     compile('label', String.raw`${WORD_START}(?<label>(?:(?:final|primary|principal|discharge|admitting|admission|clinical|main|definitive|confirmed|established)\s+)?(?:diagnosis|diagnoses|dx|impression|assessment))(?<separator>\s*(?:is\s*)?[:：\-–—]\s*(?:(?:\d{1,2}[.)]|[-•*])\s+)?)(?=\S)`),
     compile('diagnosis-of', String.raw`${WORD_START}(?<label>(?:the|a|final|confirmed)\s+diagnosis)\s+of\s+${article}${mods}${head}`),
-    compile('diagnosed', String.raw`${WORD_START}(?<aux>(?:(?:is|was|has\s+been|have\s+been|had\s+been|been|were|being|now|newly|just|formally|officially)\s+)*)(?<verb>diagnosed|dx['’]?d|dx)\s+(?:with|as\s+having|as)\s+${article}${mods}${head}`),
+    compile('diagnosed', String.raw`${WORD_START}(?<aux>(?:(?:is|was|has\s+been|have\s+been|had\s+been|been|were|being|now|newly|just|formally|officially)\s+){0,4})(?<verb>diagnosed|dx['’]?d|dx)\s+(?:with|as\s+having|as)\s+${article}${mods}${head}`),
     compile('evidence', String.raw`(?:${WORD_START}(?<subject>${evidenceSubject})\s+)?${WORD_START}(?<verb>${evidenceVerb}(?:\s*(?:,|and|&|/)\s*${evidenceVerb})*)\s+${article}(?<dxOf>(?:the\s+)?diagnosis\s+of\s+)?${mods}${head}`),
     { ...compile('confirmed-after', String.raw`${WORD_START}(?<head>${term})${WORD_END}(?<between>\s+(?:(?:is|was|has\s+been|now)\s+)?)(?<verb>confirmed|proven|proved)${WORD_END}`), hint: confirmedHint },
   ];
@@ -82,7 +82,7 @@ function frenchPatterns(): AssertionPattern[] {
     compile('copula', String.raw`${WORD_START}(?<subject>il\s+s['’]agit|c['’]est|ceci\s+est|cela\s+est|ce\s+tableau\s+est|le\s+tableau\s+est|le\s+diagnostic\s+est|le\s+rythme\s+est|l['’]ecg\s+est)\s+(?:(?:clairement|certainement|définitivement|bien|manifestement)\s+)?${article}${mods}${head}`),
     compile('label', String.raw`${WORD_START}(?<label>(?:diagnostics?|dx|impression(?:\s+clinique|\s+diagnostique)?)(?:\s+(?:final|finale|principal|principale|retenu|définitif|de\s+sortie|d['’]admission))?)(?<separator>\s*(?:est\s*)?[:：\-–—]\s*(?:(?:\d{1,2}[.)]|[-•*])\s+)?)(?=\S)`),
     compile('diagnosis-of', String.raw`${WORD_START}(?<label>(?:le|un|son|leur)\s+diagnostic)\s+(?:de\s+|d['’]\s*)${article}${mods}${head}`),
-    compile('diagnosed', String.raw`${WORD_START}(?<aux>(?:(?:a\s+été|ont\s+été|a|ont|est|sont|été|fut|nouvellement|formellement)\s+)*)(?<verb>diagnostiquée?s?)\s+(?:avec\s+|comme\s+|pour\s+|de\s+|d['’]\s*)${article}${mods}${head}`),
+    compile('diagnosed', String.raw`${WORD_START}(?<aux>(?:(?:a\s+été|ont\s+été|a|ont|est|sont|été|fut|nouvellement|formellement)\s+){0,4})(?<verb>diagnostiquée?s?)\s+(?:avec\s+|comme\s+|pour\s+|de\s+|d['’]\s*)${article}${mods}${head}`),
     compile('evidence', String.raw`(?:${WORD_START}(?<subject>${evidenceSubject})\s+)?${WORD_START}(?<verb>${evidenceVerb}(?:\s*(?:,|et)\s*${evidenceVerb})*)\s*${article}${mods}${head}`),
     { ...compile('confirmed-after', String.raw`${WORD_START}(?<head>${term})${WORD_END}(?<between>\s+(?:(?:est|a\s+été|fut)\s+)?)(?<verb>confirmée?s?|prouvée?s?|avérée?s?)${WORD_END}`), hint: confirmedHint },
   ];

@@ -63,6 +63,7 @@ const notStreetWords = String.raw`(?:the|a|an|and|or|of|to|in|on|at|for|with|my|
 
 const healthCardLabel = String.raw`\b(?:health\s*(?:card|insurance)\s*(?:number|no\.?|#)?|health\s+(?:number|no\.?)|hcn|phn|personal\s+health\s+(?:number|no\.?)|ohip(?:\s*(?:number|no\.?|#))?|msp(?:\s*(?:number|no\.?|#))?|mcp(?:\s*(?:number|no\.?|#))?|medicare(?:\s*(?:number|no\.?|#))?|uli|hsn|phin|ramq|nam|num[ée]ro\s+d'assurance[\s-]maladie|carte\s+(?:d'assurance[\s-]maladie|sant[ée]|soleil)|no\s+d'assurance[\s-]maladie)\s*(?:is|est|:|#|=|-)?\s*`;
 const idLabel = String.raw`\b(?:mrn|medical\s+record\s+(?:number|no\.?|#)|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|encounter\s+(?:id|number|no\.?)|account\s+(?:number|no\.?|#)|acct\.?\s*#?|visit\s+(?:id|number|no\.?)|accession\s+(?:number|no\.?|#)|sin|social\s+insurance\s+(?:number|no\.?)|nas|num[ée]ro\s+d'assurance\s+sociale|(?:num[ée]ro|no)\s+de\s+dossier|dossier\s+(?:no|n°|#))\s*(?:is|est|:|#|=|-|n°)?\s*`;
+const sinLabel = String.raw`\b(?:sin|s\.i\.n\.|social\s+insurance\s+(?:number|no\.?|#)|nas|num[ée]ro\s+d'assurance\s+sociale)\s*(?:is|est|:|#|=|-|n°)?\s*`;
 const phoneLabel = String.raw`\b(?:phone|tel|telephone|cell|mobile|fax|pager|t[ée]l[ée]phone|t[ée]l\.|cellulaire|num[ée]ro\s+de\s+t[ée]l[ée]phone)\s*(?:number|no\.?|#)?\s*[:#]?\s*`;
 const dobLabel = String.raw`\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on|\s+in)?|n[ée]e?\s+le|n[ée]e?\s+en|date\s+de\s+naissance|ddn)\s*(?:is|was|est|,)?\s*[:\-]?\s*`;
 const dateValue = String.raw`(?:\d{1,4}[\s/.-]){1,2}\d{1,4}|${monthEn}\.?\s+\d{1,2}(?:st|nd|rd|th)?\s*,?\s+(?:\d{4}|'\d{2})|\d{1,2}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?:${monthEn}|${monthFr})\.?,?\s+\d{4}|\d{4}`;
@@ -73,7 +74,11 @@ const rx = (source: string, flags: string): RegExp => new RegExp(source, flags);
 export const phiPatterns: readonly PhiPattern[] = [
   { kind: 'email', pattern: rx(String.raw`\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b`, 'g') },
   { kind: 'health-card', pattern: rx(`${healthCardLabel}([A-Z]{4}[\\s-]?\\d{4}[\\s-]?\\d{4}|\\d[\\d\\s-]{6,16}\\d(?:[\\s-]?[A-Z]{2}\\b)?)`, 'gid'), group: 1, accept: (value) => digitCount(value) >= 8 && digitCount(value) <= 12 },
-  { kind: 'id', pattern: rx(`${idLabel}([A-Z0-9](?:[A-Z0-9-]{2,18}[A-Z0-9])?)`, 'gid'), group: 1, accept: hasDigit },
+  // Social insurance number (9 digits, usually written 3-3-3 with spaces or hyphens) after its label; before the generic id,
+  // which stops at the first space.
+  { kind: 'id', pattern: rx(`${sinLabel}(\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{3})(?![\\d-])`, 'gid'), group: 1 },
+  // Any length from 1 to 20 characters: "MRN 123" is an id too.
+  { kind: 'id', pattern: rx(`${idLabel}([A-Z0-9](?:[A-Z0-9-]{0,18}[A-Z0-9])?)`, 'gid'), group: 1, accept: hasDigit },
   { kind: 'phone', pattern: rx(`${phoneLabel}(\\+?\\d[\\d\\s().-]{5,18}\\d(?:\\s*(?:x|ext\\.?|poste)\\s*\\d{1,6})?)`, 'gid'), group: 1, accept: (value) => digitCount(value) >= 7 },
   { kind: 'date', pattern: rx(`${dobLabel}(${dateValue})`, 'gid'), group: 1 },
   // Ontario with version code; 4-3-3 grouping (Ontario, BC, Nova Scotia); RAMQ; Alberta 5-4.
@@ -82,7 +87,7 @@ export const phiPatterns: readonly PhiPattern[] = [
   { kind: 'health-card', pattern: /\b[A-Z]{4}[\s-]?\d{4}[\s-]?\d{4}\b/g },
   { kind: 'health-card', pattern: /(?<![\d-])\d{5}-\d{4}(?![\d-])/g },
   { kind: 'phone', pattern: rx(nanpPhone, 'gi') },
-  // Social insurance number written 123-456-789.
+  // Social insurance number written 123-456-789 (spaced 3-3-3 only after a SIN label, above).
   { kind: 'id', pattern: /(?<![\d-])\d{3}-\d{3}-\d{3}(?![\d-])/g },
   // Canada Post: no D, F, I, O, Q, U; no W or Z first. A TNM stage (T2N1M0) has the same shape.
   { kind: 'postal-code', pattern: /\b(?!T[0-4][a-c]?N[0-3]M[01])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },

@@ -158,3 +158,43 @@ test('adversarial input of 100k characters is redacted in linear time (no catast
     assert.ok(elapsed < 2000, `${JSON.stringify(text.slice(0, 12))}… took ${elapsed.toFixed(0)} ms`);
   }
 });
+
+test('short labelled ids are removed whole, and a social insurance number in any grouping', () => {
+  assert.equal(redactPhi('MRN 123 seen').text, 'MRN [ID] seen');
+  assert.equal(redactPhi('MRN: 12 and chart no. 7').text, 'MRN: [ID] and chart no. [ID]');
+  assert.equal(redactPhi('SIN 046 454 286 on file').text, 'SIN [ID] on file');
+  assert.equal(redactPhi('social insurance number: 046-454-286').text, 'social insurance number: [ID]');
+  assert.equal(redactPhi('NAS 046454286.').text, 'NAS [ID].');
+  assert.equal(redactPhi('numéro d\'assurance sociale 046 454 286').text, 'numéro d\'assurance sociale [ID]');
+  // Not labels: "sinus", "since".
+  assert.equal(redactPhi('sinus 3 cm, since 2 days').text, 'sinus 3 cm, since 2 days');
+});
+
+test('a SHA-256 in a log line is left whole', () => {
+  const digests = ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'a1234567890123456789012345678901234567890123456789012345678901bc', 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855'];
+  for (const digest of digests) {
+    assert.equal(redactPhi(`report sha256 ${digest} for model`).text, `report sha256 ${digest} for model`);
+    assert.equal(redactPhi(`sha256=${digest}`).text, `sha256=${digest}`);
+  }
+  // A 10-digit run beside a digest is still an id.
+  assert.equal(redactPhi(`${digests[0]!} 12345678`).text, `${digests[0]!} [ID]`);
+});
+
+test('the redacting logger redacts keys and identifier-length numbers; an unlabelled name is caught only through knownNames', () => {
+  const lines: string[] = [];
+  const logger = createRedactingLogger({ write: (line) => lines.push(line), knownNames: ['Harold Finch'] });
+  logger.info('lookup', { hcn: 4532118274, count: 3, durationMs: 125, 'harold finch': 'x', note: 'seen with harold finch today', negative: -4532118274, estimatedBytes: 8807920 });
+  const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+  assert.match(String(line.hcn), /^\[(?:ID|PHONE)\]$/); // ten digits: the phone shape may claim it first; either way it is gone
+  assert.match(String(line.negative), /^-\[(?:ID|PHONE)\]$/);
+  assert.equal(line.count, 3);
+  assert.equal(line.durationMs, 125);
+  assert.equal(line.estimatedBytes, 8807920, 'a field named as a measurement keeps its number');
+  assert.equal(line.note, 'seen with [NAME] today');
+  assert.equal(line['[NAME]'], 'x');
+  assert.ok(!lines[0]!.includes('4532118274') && !/harold|finch/i.test(lines[0]!), lines[0]);
+  // Known gap, documented: an untitled lower-case name the record did not supply passes.
+  const unlisted: string[] = [];
+  createRedactingLogger({ write: (text) => unlisted.push(text) }).info('note', { note: 'seen with harold finch today' });
+  assert.equal((JSON.parse(unlisted[0] ?? '{}') as { note?: string }).note, 'seen with harold finch today');
+});

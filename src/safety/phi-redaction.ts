@@ -60,10 +60,24 @@ export function redactPhi(text: string, options: RedactPhiOptions = {}): Redacte
   patterns.forEach((entry, rank) => {
     collect(text, entry, rank, candidates);
   });
-  const findings = pickNonOverlapping(candidates).map((c) =>
+  const hashes = hexDigestSpans(text);
+  const outsideHashes = hashes.length === 0 ? candidates : candidates.filter((c) => !hashes.some(([start, end]) => c.start >= start && c.end <= end));
+  const findings = pickNonOverlapping(outsideHashes).map((c) =>
     findingAt(text, 'phi', c.start, c.end, `Possible personal health information (${kindWords[c.kind]}), replaced by ${phiPlaceholders[c.kind]}.`, phiPlaceholders[c.kind]),
   );
   return { text: replaceSpans(text, findings), findings };
+}
+
+/**
+ * Hex digests (SHA-256 and the like: 32 or more hex characters, at least one a–f letter, standing alone):
+ * not PHI, and logs name files and reports by them, so no pattern may cut digits out of one.
+ */
+function hexDigestSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const match of text.matchAll(/(?<![\p{L}\p{N}_])[0-9a-fA-F]{32,}(?![\p{L}\p{N}_])/gu)) {
+    if (/[a-fA-F]/.test(match[0])) spans.push([match.index, match.index + match[0].length]);
+  }
+  return spans;
 }
 
 /** The text with each (sorted, non-overlapping) finding replaced by its placeholder, in one pass. */

@@ -181,3 +181,10 @@ test('real clinician notes (ACI-BENCH): no orders found in medication lists, rew
   t.diagnostic(`${notes} notes, ${planFindings} orders flagged in ASSESSMENT AND PLAN sections`);
   assert.ok(notes > 100);
 });
+
+test('sections: an inline "Plan:" line ends a medication list or a history section', () => {
+  const excerpts = (text: string): string[] => findPrescriptiveOrders(text).map((f) => f.excerpt);
+  assert.deepEqual(excerpts('Medications:\nmetformin 500 mg BID\nPlan: Give aspirin 325 mg'), ['Give aspirin 325 mg']);
+  assert.deepEqual(excerpts('History:\n58M chest pain.\nAssessment: anterior STEMI.\nPlan: Give aspirin 325 mg PO'), ['Give aspirin 325 mg PO']);
+  assert.deepEqual(excerpts('Medications:\nGive aspirin 325 mg daily\n  metformin 500 mg BID'), []);
+});

@@ -25,11 +25,10 @@ const abbreviations = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'vs', 'e.g', 'i.e'
 // "2.5 mg" do not split.
 const sentenceBreak = /(?<=[\p{L}\p{N})\]"”»%])[.!?…]+(?=\s|$)|\n|•/gu;
 const clauseBreak = /;|(?<![\p{L}\p{N}])(?:but|however|although|though|whereas|and|mais|cependant|toutefois|alors que|bien que|quoique|tandis que|et)(?![\p{L}\p{N}])/giu;
-const headerLine = /^[ \t]*(?:#+[ \t]*)?([\p{L}][\p{L} /&'’()-]{1,60}?)[ \t]*(:?)[ \t]*$/gmu;
 
 function sectionKindOf(header: string): SectionKind {
   const name = header.toLowerCase();
-  if (/present illness|hpi|maladie actuelle|histoire de la maladie/u.test(name)) return 'other';
+  if (/present illness|hpi|interval|maladie actuelle|histoire de la maladie|évolution|depuis la dernière/u.test(name)) return 'other';
   if (/famil/u.test(name)) return 'family';
   if (/medication|médicament|\bmeds\b|\brx\b|allerg/u.test(name)) return 'medications';
   if (/history|\bpmh|antécédent|\batcd|social|habitudes/u.test(name)) return 'history';
@@ -85,15 +84,54 @@ function quotedRanges(text: string): [number, number][] {
   return ranges;
 }
 
+/** A line that opens with "Label:" and goes on: "Plan: give aspirin", "A/P: pneumonia". */
+const inlineLabel = /^[ \t]*(?:[-•*][ \t]+)?(?:#+[ \t]*)?([\p{L}][\p{L}\p{N} /&'’()-]{0,60}?)[ \t]*:[ \t]*\S/u;
+const headingOnly = /^[ \t]*(?:#+[ \t]*)?([\p{L}][\p{L} /&'’()-]{1,60}?)[ \t]*(:?)[ \t]*$/u;
+const fewWords = (name: string): boolean => name.trim().split(/\s+/u).length <= 6;
+
+/**
+ * Sections, line by line. A heading alone on its line opens a section that runs to the next
+ * heading or label, or to a blank line once the section has content. A "Label: content" line is a
+ * section of its own: it ends at the end of its line (list items indented or bulleted under it
+ * stay in it). So "History:" cannot reach past "Assessment: …", "Plan: …" or a blank line.
+ */
 function sections(text: string): { starts: number[]; kinds: SectionKind[] } {
   const starts = [0];
   const kinds: SectionKind[] = ['other'];
-  for (const match of text.matchAll(headerLine)) {
-    const name = match[1] ?? '';
-    const isHeader = (match[2] === ':' || name === name.toUpperCase()) && name.trim().split(/\s+/).length <= 6;
-    if (!isHeader) continue;
-    starts.push(match.index);
-    kinds.push(sectionKindOf(name));
+  const open = (index: number, kind: SectionKind): void => {
+    if (starts.at(-1) === index) kinds[kinds.length - 1] = kind;
+    else if (kinds.at(-1) !== kind || kind !== 'other') {
+      starts.push(index);
+      kinds.push(kind);
+    }
+  };
+  let hasContent = false;
+  let inline = false;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const line = text.slice(lineStart, Math.min(lineEnd, lineStart + 400));
+    const heading = headingOnly.exec(line);
+    const label = heading === null ? inlineLabel.exec(line) : null;
+    if (line.trim() === '') {
+      if (hasContent || inline) open(lineStart, 'other');
+      hasContent = false;
+      inline = false;
+    } else if (heading !== null && (heading[2] === ':' || (heading[1] ?? '') === (heading[1] ?? '').toUpperCase()) && fewWords(heading[1] ?? '')) {
+      open(lineStart, sectionKindOf(heading[1] ?? ''));
+      hasContent = false;
+      inline = false;
+    } else if (label !== null && fewWords(label[1] ?? '')) {
+      open(lineStart, sectionKindOf(label[1] ?? ''));
+      hasContent = true;
+      inline = true;
+    } else {
+      if (inline && !/^(?:[ \t]+|[ \t]*[-•*][ \t])/u.test(line)) open(lineStart, 'other');
+      inline = inline && kinds.at(-1) !== 'other';
+      hasContent = true;
+    }
+    if (newline === -1) break;
+    lineStart = newline + 1;
   }
   return { starts, kinds };
 }

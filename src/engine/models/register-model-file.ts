@@ -3,6 +3,7 @@
  * reader's full header check (magic, version, metadata, tensor types, every
  * tensor's data inside the file) plus an architecture Northstation runs.
  */
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { NorthstationError } from '../../core/errors.ts';
 import { describeQuantisation, readGguf, type GgufFile } from '../gguf/reader.ts';
@@ -61,6 +62,8 @@ export async function registerModelFile(options: RegisterModelFileOptions): Prom
     throw new NorthstationError('bad_request', `model id "${id}" must be lower-case letters, digits, ".", "_" or "-" (max 128)`, { id });
   }
   const inspected = await inspectModelFile(path);
+  // Which file (not just which path) was hashed: a file later replaced by another at the same path is not this one.
+  const { dev, ino } = await stat(path, { bigint: true });
   const sha256 =
     options.knownSha256 ??
     (await sha256File(path, {
@@ -78,6 +81,8 @@ export async function registerModelFile(options: RegisterModelFileOptions): Prom
     synthetic: inspected.synthetic,
     addedAt: (options.now ?? (() => new Date()))().toISOString(),
     source: options.source ?? { kind: 'file' },
+    device: String(dev),
+    inode: String(ino),
   });
 }
 

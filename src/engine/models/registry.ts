@@ -26,6 +26,12 @@ const registeredModelSchema = z.object({
   synthetic: z.boolean(),
   addedAt: z.string(),
   source: modelSourceSchema,
+  /**
+   * The file's device and inode when it was registered (decimal strings: inodes can exceed 2^53).
+   * Records written before these existed lack them; their hash is then never reused unchecked.
+   */
+  device: z.string().regex(/^\d+$/).optional(),
+  inode: z.string().regex(/^\d+$/).optional(),
 });
 
 const registryFileSchema = z.object({ version: z.literal(1), models: z.array(registeredModelSchema) });

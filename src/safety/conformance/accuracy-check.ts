@@ -6,7 +6,10 @@
  * ~4.6 points, so 10 points is about two of them); falling further below the
  * model card is a sign of broken weights, template or tokenizer. A model with
  * no published figure needs a site threshold (qaThreshold); random weights
- * cannot pass and the check says so.
+ * cannot pass and the check says so. A site threshold may be stricter than
+ * the default but never makes a pass out of a score below it: such a run
+ * fails, saying so, and serving the model takes an audited
+ * `--override-conformance` (docs/conformance.md).
  */
 import { isNorthstationError } from '../../core/errors.ts';
 import type { ChatMessage, JsonSchema } from '../../engine/chat-model.ts';
@@ -62,8 +65,9 @@ export async function checkPubMedQaAccuracy(context: CheckContext, sample: reado
   const correct = answers.filter((answer) => answer.given === answer.expected).length;
   const accuracy = sample.length === 0 ? 0 : round1((100 * correct) / sample.length);
   const published = publishedPubMedQa(options.identity);
-  const threshold = options.qaThreshold ?? (published ? round1(published.score - publishedMarginPoints) : undefined);
-  const verdict = judge(accuracy, threshold, options.identity.synthetic, sample.length);
+  const defaultThreshold = published ? round1(published.score - publishedMarginPoints) : undefined;
+  const threshold = options.qaThreshold ?? defaultThreshold;
+  const verdict = lowered(judge(accuracy, threshold, options.identity.synthetic, sample.length), accuracy, defaultThreshold, options.qaThreshold);
   return {
     id: accuracyCheckId,
     title: 'Accuracy on PubMedQA (PQA-L, expert-labelled)',
@@ -79,6 +83,7 @@ export async function checkPubMedQaAccuracy(context: CheckContext, sample: reado
       wilson95: wilsonInterval(correct, sample.length),
       majorityBaseline: round1((100 * sample.filter((item) => item.answer === 'yes').length) / Math.max(1, sample.length)),
       published: published ?? 'no published figure',
+      defaultThreshold: defaultThreshold ?? 'none (no published figure)',
       thresholdSource: options.qaThreshold !== undefined ? 'site (--qa-threshold)' : published ? `published − ${publishedMarginPoints} points` : 'none',
       note: 'Published MedGemma figures are on the PubMedQA test split; this samples the 1000 expert-labelled questions (the test split is a subset).',
       answers: answers.map((answer) => [answer.pmid, answer.expected, answer.given ?? answer.error ?? null]),
@@ -94,6 +99,18 @@ function judge(accuracy: number, threshold: number | undefined, synthetic: boole
   }
   if (accuracy < threshold) return { pass: false, reason: `accuracy ${accuracy} % is below the threshold ${threshold} %` };
   return { pass: true };
+}
+
+/** A site threshold below the default (published − margin) does not turn a score under the default into a pass. */
+function lowered(verdict: { pass: boolean; reason?: string }, accuracy: number, defaultThreshold: number | undefined, siteThreshold: number | undefined): { pass: boolean; reason?: string } {
+  if (!verdict.pass || siteThreshold === undefined || defaultThreshold === undefined) return verdict;
+  if (siteThreshold >= defaultThreshold || accuracy >= defaultThreshold) return verdict;
+  return {
+    pass: false,
+    reason:
+      `accuracy ${accuracy} % meets the site threshold ${siteThreshold} % but not the default ${defaultThreshold} % (published − ${publishedMarginPoints} points); ` +
+      'a lowered threshold does not make a passing report: serving this model takes --override-conformance "REASON" (audited)',
+  };
 }
 
 function round1(value: number): number {

@@ -87,6 +87,20 @@ describe('PubMedQA accuracy', () => {
     assert.equal(garbled.details.unanswered, 10);
   });
 
+  test('a site threshold below the published figure − 10 does not pass a score under that default', async () => {
+    const alwaysYes = functionModel(() => '{"answer": "yes"}');
+    const lowered = await checkPubMedQaAccuracy(createCheckContext(alwaysYes, {}), items, { identity: catalogModel, qaThreshold: 50 });
+    assert.equal(lowered.measured, 60);
+    assert.equal(lowered.threshold, 50);
+    assert.equal(lowered.status, 'fail');
+    assert.match(lowered.reason ?? '', /meets the site threshold 50 % but not the default 63.4 %.*--override-conformance/);
+    assert.equal(lowered.details.defaultThreshold, 63.4);
+    // Above the default, or a stricter site threshold: judged as usual.
+    assert.equal((await checkPubMedQaAccuracy(createCheckContext(oracle, {}), items, { identity: catalogModel, qaThreshold: 50 })).status, 'pass');
+    assert.equal((await checkPubMedQaAccuracy(createCheckContext(alwaysYes, {}), items, { identity: catalogModel, qaThreshold: 55 })).reason, lowered.reason?.replace('50 %', '55 %'));
+    assert.equal((await checkPubMedQaAccuracy(createCheckContext(oracle, {}), items, { identity: catalogModel, qaThreshold: 90 })).status, 'pass');
+  });
+
   test('a model with no published figure needs the site threshold; a synthetic one never passes', async () => {
     const site: ModelIdentity = { id: 'site-finetune', backend: 'llama', synthetic: false };
     const unjudged = await checkPubMedQaAccuracy(createCheckContext(oracle, {}), items, { identity: site });

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isNorthstationError } from '../../core/errors.ts';
 import { assertConformance } from './gate.ts';
 import { overrideLogPath, verifyAuditChain } from './override-audit.ts';
 import { reportPath, writeReport } from './report-store.ts';
 import { loadSigningKey } from './report-integrity.ts';
+import type { ModelIdentity } from './report.ts';
 import { fileIdentity, handBuiltReport, thisHardware } from './test-reports.ts';
 
 let home: string;
@@ -80,6 +81,37 @@ describe('assertConformance', () => {
     await assert.rejects(assertConformance(identity, { home, ...(key ? { signingKey: key } : {}) }), refusal('report_tampered', /plain hash/));
     await writeReport(handBuiltReport(identity, key ? { key } : {}), home);
     assert.equal((await assertConformance(identity, { home, ...(key ? { signingKey: key } : {}) })).kind, 'passed');
+  });
+
+  test('with a site key, a sealed passing report copied to another model\'s path is refused', async () => {
+    const keyFile = join(home, 'copy-site.key');
+    await writeFile(keyFile, 'this site signs its reports too');
+    const key = await loadSigningKey({ NORTHSTATION_SIGNING_KEY_FILE: keyFile });
+    assert.ok(key);
+    const copyTo = async (from: ModelIdentity, to: ModelIdentity) => {
+      const source = await writeReport(handBuiltReport(from, { key }), home);
+      await mkdir(dirname(reportPath(to, home)), { recursive: true });
+      await copyFile(source, reportPath(to, home));
+    };
+    // Upstream model A's report at upstream model B's path.
+    const upstreamA: ModelIdentity = { id: 'a', backend: 'openai', synthetic: false, upstream: { model: 'model-a', baseUrls: ['http://10.0.0.5:8000/v1'] } };
+    const upstreamB: ModelIdentity = { id: 'b', backend: 'openai', synthetic: false, upstream: { model: 'model-b', baseUrls: ['http://10.0.0.5:8000/v1'] } };
+    await copyTo(upstreamA, upstreamB);
+    assert.equal((await assertConformance(upstreamA, { home, signingKey: key })).kind, 'passed');
+    await assert.rejects(assertConformance(upstreamB, { home, signingKey: key }), refusal('different_model', /another model.*upstream: report "model-a@/));
+    // Same upstream name on another server.
+    const elsewhere: ModelIdentity = { ...upstreamA, upstream: { model: 'model-a', baseUrls: ['http://10.0.0.6:8000/v1'] } };
+    await copyTo(upstreamA, elsewhere);
+    await assert.rejects(assertConformance(elsewhere, { home, signingKey: key }), refusal('different_model', /10\.0\.0\.6/));
+    // The base model's report at the path for base model + LoRA (same GGUF file, same SHA-256).
+    const base = fileIdentity(join(home, 'base.gguf'), sha);
+    const withLora = fileIdentity(join(home, 'base.gguf'), sha, { lora: '/data/adapters/site.gguf@1' });
+    await copyTo(base, withLora);
+    await assert.rejects(assertConformance(withLora, { home, signingKey: key }), refusal('different_model', /LoRA: report "none", now "\/data\/adapters\/site.gguf@1"/));
+    // Another file with identical bytes (same hash) at another path.
+    const other = fileIdentity(join(home, 'other.gguf'), sha);
+    await copyTo(base, other);
+    await assert.rejects(assertConformance(other, { home, signingKey: key }), refusal('different_model', /file: report/));
   });
 
   test('an override serves anyway and is audited with the refusal and the reason', async () => {

@@ -5,12 +5,13 @@
  * a reason to override, which goes to the audit log.
  */
 import { NorthstationError } from '../../core/errors.ts';
+import { identityKey } from './model-identity.ts';
 import { appendOverride, type OverrideEntry } from './override-audit.ts';
 import type { ConformanceReport, Hardware, ModelIdentity } from './report.ts';
 import { loadSigningKey, verifyReport, type SigningKey } from './report-integrity.ts';
 import { readReport } from './report-store.ts';
 
-export type RefusalCode = 'no_report' | 'report_tampered' | 'different_file' | 'different_hardware' | 'report_failed';
+export type RefusalCode = 'no_report' | 'report_tampered' | 'different_model' | 'different_file' | 'different_hardware' | 'report_failed';
 
 export interface Refusal {
   code: RefusalCode;
@@ -45,7 +46,11 @@ export async function assertConformance(identity: ModelIdentity, options: GateOp
       reportPath: refusal.reportPath,
     });
   }
-  const { entry, path } = await appendOverride({ model: identity, reason, refusal: refusal.message }, options.home === undefined ? {} : { home: options.home });
+  const key = 'signingKey' in options ? options.signingKey : await loadSigningKey();
+  const { entry, path } = await appendOverride(
+    { model: identity, reason, refusal: refusal.message },
+    { ...(options.home === undefined ? {} : { home: options.home }), signingKey: key },
+  );
   return { kind: 'overridden', refusal, auditPath: path, entry };
 }
 
@@ -66,6 +71,11 @@ export async function checkConformance(
   const verification = verifyReport(report, key);
   if (!verification.ok) return refuse('report_tampered', `the conformance report ${stored.path} cannot be trusted: ${verification.reason}; ${rerun}`);
 
+  // The report must be about this model, not merely sit at its path: a sealed report copied from
+  // another model (other upstream, other file, base model without the LoRA) is refused.
+  const modelChange = modelMismatch(report.model, identity);
+  if (modelChange) return refuse('different_model', `the conformance report ${stored.path} is about another model (${modelChange}); ${rerun}`);
+
   const mismatch = fileMismatch(report.model, identity);
   if (mismatch) return refuse('different_file', `the conformance report for ${name} is about other weights (${mismatch}); ${rerun}`);
 
@@ -79,8 +89,20 @@ export async function checkConformance(
   return { kind: 'passed', reportPath: stored.path, report };
 }
 
+/** Backend, file path, LoRA adapters and upstream (model name and URLs) must all be the ones served now. */
+function modelMismatch(validated: ModelIdentity, now: ModelIdentity): string | undefined {
+  const differences: string[] = [];
+  if (validated.backend !== now.backend) differences.push(`backend: report "${validated.backend}", now "${now.backend}"`);
+  if (validated.file?.path !== now.file?.path) differences.push(`file: report "${validated.file?.path ?? 'none'}", now "${now.file?.path ?? 'none'}"`);
+  if (validated.lora !== now.lora) differences.push(`LoRA: report "${validated.lora ?? 'none'}", now "${now.lora ?? 'none'}"`);
+  const upstream = (identity: ModelIdentity) => (identity.upstream ? `${identity.upstream.model}@${identity.upstream.baseUrls.join(',')}` : 'none');
+  if (upstream(validated) !== upstream(now)) differences.push(`upstream: report "${upstream(validated)}", now "${upstream(now)}"`);
+  if (differences.length === 0 && identityKey(validated) !== identityKey(now)) differences.push(`identity: report "${identityKey(validated)}", now "${identityKey(now)}"`);
+  return differences.length === 0 ? undefined : differences.join('; ');
+}
+
 function fileMismatch(validated: ModelIdentity, now: ModelIdentity): string | undefined {
-  if (!now.file) return undefined;
+  if (!now.file) return validated.file ? 'the report names a file, the model now has none' : undefined;
   if (!validated.file) return 'the report names no file';
   if (validated.file.sha256 !== now.file.sha256) {
     return `report sha256 ${validated.file.sha256.slice(0, 12)}…, file now ${now.file.sha256.slice(0, 12)}…`;

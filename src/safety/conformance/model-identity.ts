@@ -7,9 +7,10 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChatModel } from '../../engine/chat-model.ts';
-import { openModelRegistry } from '../../engine/models/registry.ts';
+import { openModelRegistry, type RegisteredModel } from '../../engine/models/registry.ts';
 import { sha256File } from '../../engine/models/sha256.ts';
 import type { Hardware, ModelIdentity } from './report.ts';
 
@@ -37,11 +38,11 @@ export async function modelIdentity(model: ChatModel, options: IdentityOptions =
 }
 
 async function fileIdentity(path: string, options: IdentityOptions): Promise<NonNullable<ModelIdentity['file']>> {
-  const { size, mtimeMs } = await stat(path);
+  const stats = await stat(path, { bigint: true });
+  const size = Number(stats.size);
   const registry = openModelRegistry(options.home === undefined ? {} : { home: options.home });
   const registered = (await registry.list()).find((entry) => entry.path === path);
-  // The registry's hash holds only while the file is the one it hashed: same size, not written since.
-  if (registered && registered.sizeBytes === size && mtimeMs <= Date.parse(registered.addedAt)) {
+  if (registered && registryHashHolds(registered, stats)) {
     return { path, sizeBytes: size, sha256: registered.sha256, sha256Source: 'registry' };
   }
   const sha256 = await sha256File(path, {
@@ -49,6 +50,25 @@ async function fileIdentity(path: string, options: IdentityOptions): Promise<Non
     ...(options.signal ? { signal: options.signal } : {}),
   });
   return { path, sizeBytes: size, sha256, sha256Source: 'computed' };
+}
+
+/**
+ * The registry's hash holds only while the file is the one it hashed: same device and inode
+ * (not another file renamed onto the path), same size, and neither modified nor changed since
+ * registration. ctime matters because `utimes` can set mtime back after a write but not ctime,
+ * which the kernel sets on every write, chmod or rename. A record without device and inode
+ * (written before they were recorded) is never trusted: the file is hashed. Someone who can set
+ * the system clock back, or write the block device, is not stopped by this; hashing always is
+ * the complete check, which a site can force by removing the registry entry.
+ */
+function registryHashHolds(registered: RegisteredModel, stats: BigIntStats): boolean {
+  if (registered.device === undefined || registered.inode === undefined) return false;
+  if (registered.device !== String(stats.dev) || registered.inode !== String(stats.ino)) return false;
+  if (BigInt(registered.sizeBytes) !== stats.size) return false;
+  const addedAtMs = Date.parse(registered.addedAt);
+  if (!Number.isFinite(addedAtMs)) return false;
+  const addedAtNs = BigInt(addedAtMs) * 1_000_000n;
+  return stats.mtimeNs <= addedAtNs && stats.ctimeNs <= addedAtNs;
 }
 
 /** What makes two identities "the same model" for finding its report: never the hash, so a changed file is noticed. */

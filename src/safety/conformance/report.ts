@@ -52,7 +52,8 @@ export interface ConformanceReport {
   engine: string;
   model: ModelIdentity;
   hardware: Hardware;
-  settings: { qaLimit: number; qaSampled: number; seed: number; dataDir: string };
+  /** qaThreshold: the site's `--qa-threshold`, when one was set (absent: the default, published − 10). */
+  settings: { qaLimit: number; qaSampled: number; seed: number; dataDir: string; qaThreshold?: number };
   checks: CheckResult[];
   /** True when no check failed (skipped checks do not count). */
   passed: boolean;

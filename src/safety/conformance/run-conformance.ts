@@ -69,7 +69,7 @@ export async function runConformance(model: ChatModel, options: ConformanceOptio
       engine: engineOf(model),
       model: identity,
       hardware: currentHardware(model),
-      settings: { qaLimit, qaSampled: sample.length, seed, dataDir: options.dataDir },
+      settings: { qaLimit, qaSampled: sample.length, seed, dataDir: options.dataDir, ...(options.qaThreshold === undefined ? {} : { qaThreshold: options.qaThreshold }) },
       checks,
       passed: overallPassed(checks),
     },

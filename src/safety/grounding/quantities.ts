@@ -200,7 +200,7 @@ function celsius(value: number, unit: Unit | undefined): number {
   return value;
 }
 
-function toBase(value: number, unit: Unit | undefined, dimension: string | undefined): number {
+export function toBase(value: number, unit: Unit | undefined, dimension: string | undefined): number {
   if (dimension === 'temperature') return celsius(value, unit);
   return value * (unit?.factor ?? 1);
 }

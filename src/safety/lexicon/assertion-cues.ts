@@ -55,6 +55,14 @@ export const historyCues: CueList = {
   },
 };
 
+/** What makes a sentence in a history section current: "History: … now has pneumonia". */
+export const currentCues: CueList = {
+  phrases: {
+    en: ['now', 'currently', 'presently', 'at present', 'today', 'tonight', 'this morning', 'this admission', 'this visit', 'new', 'newly', 'new-onset', 'new onset'],
+    fr: ['maintenant', 'actuellement', 'présentement', 'désormais', 'aujourd\'hui', 'ce matin', 'ce soir', 'nouveau', 'nouvelle', 'nouvellement'],
+  },
+};
+
 /** Someone else's condition: "mother had breast cancer", "antécédents familiaux". */
 export const familyCues: CueList = {
   phrases: {
