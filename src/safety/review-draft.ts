@@ -26,6 +26,12 @@ export interface DraftReview {
   text: string;
   /** Every finding, in text order; offsets index the ORIGINAL draft. */
   findings: Finding[];
+  /**
+   * Instructions embedded in the source text (offsets index the source): the
+   * source reached the model only as fenced data, but the reviewer should know
+   * someone tried to steer it.
+   */
+  sourceFindings: Finding[];
   /** Claim-by-claim grounding, when a source was given. */
   grounding?: GroundingReport;
 }
@@ -43,5 +49,6 @@ export function reviewDraft({ text, source, language = 'en' }: DraftReviewInput)
     ...detectInjections(text, { language }),
     ...redactPhi(text).findings,
   ].sort((a, b) => a.start - b.start || a.end - b.end);
-  return { text: applySuggestions(text, rewrites), findings, ...(grounding ? { grounding } : {}) };
+  const sourceFindings = sourceText === undefined ? [] : detectInjections(sourceText, { language });
+  return { text: applySuggestions(text, rewrites), findings, sourceFindings, ...(grounding ? { grounding } : {}) };
 }

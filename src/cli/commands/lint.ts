@@ -2,7 +2,9 @@
  * `northstation lint`: runs the safety guards on one draft.
  * stdin:  { "text": "...", "source": "..." (optional), "language": "en"|"fr" }
  * stdout: { "findings": [ { rule, start, end, excerpt, message, suggestion } ],
- *           "text": "<text with hedged rewrites applied>" }
+ *           "text": "<text with hedged rewrites applied>",
+ *           "sourceFindings": [ ... ] (with a source: instructions embedded in it,
+ *           offsets into the source) }
  * Offsets are UTF-16 code-unit indexes into the input text. Invalid input:
  * exit code 2 and { "error": { "field", "message" } }.
  */
@@ -50,7 +52,8 @@ export async function run(args: string[], io: LintIo = processIo): Promise<numbe
     if (args.length > 0) throw new InputError('$', `lint takes no arguments (got "${args[0] ?? ''}"); it reads JSON on stdin`);
     const { text, source, language } = parseInput(await io.readInput());
     const review = reviewDraft({ text, language, ...(source === undefined ? {} : { source: { text: source } }) });
-    io.write(JSON.stringify({ findings: review.findings, text: review.text }, null, 2) + '\n');
+    const output = { findings: review.findings, text: review.text, ...(source === undefined ? {} : { sourceFindings: review.sourceFindings }) };
+    io.write(JSON.stringify(output, null, 2) + '\n');
     return 0;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
