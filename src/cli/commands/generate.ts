@@ -10,6 +10,7 @@ import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import type { ChatMessage, JsonSchema } from '../../engine/chat-model.ts';
 import { assertValidSchema } from '../../engine/json-output.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner, usageError } from '../model-args.ts';
+import { readStdin } from '../stdin.ts';
 
 const help = `usage: northstation generate (--model FILE | --synthetic | --upstream URL …) --prompt TEXT [options]
 
@@ -94,10 +95,4 @@ async function readSchema(path: string): Promise<JsonSchema> {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw usageError(`${path} must hold a JSON schema object`);
   assertValidSchema(schema as JsonSchema);
   return schema as JsonSchema;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

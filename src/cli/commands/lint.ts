@@ -10,6 +10,7 @@
  */
 import type { Language } from '../../safety/finding.ts';
 import { reviewDraft } from '../../safety/review-draft.ts';
+import { readStdin } from '../stdin.ts';
 
 const help = `usage: northstation lint < draft.json
 
@@ -27,11 +28,7 @@ export interface LintIo {
 }
 
 const processIo: LintIo = {
-  readInput: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
+  readInput: readStdin,
   write: (text) => process.stdout.write(text),
 };
 

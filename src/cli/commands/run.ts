@@ -11,6 +11,7 @@ import { createWorkflowRunner } from '../../workflows/runner.ts';
 import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, syntheticBanner, usageError } from '../model-args.ts';
+import { readStdin } from '../stdin.ts';
 
 const help = `usage: northstation run WORKFLOW (--model FILE | --synthetic | --upstream URL …) < input.json
 
@@ -73,10 +74,4 @@ export async function run(args: string[]): Promise<number> {
 function invalid(field: string, message: string): number {
   process.stdout.write(JSON.stringify({ error: { field, message } }) + '\n');
   return 2;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -5,6 +5,7 @@
  * `{ "error": { "field", "message" } }` on stdout, so integrators parse one stream.
  */
 import { scoreInput, VitalsValidationError } from '../../clinical/index.ts';
+import { readStdin } from '../stdin.ts';
 
 const help = `usage: northstation score < vitals.json
 
@@ -24,11 +25,7 @@ export interface ScoreIo {
 }
 
 const processIo: ScoreIo = {
-  readInput: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
+  readInput: readStdin,
   write: (text) => process.stdout.write(text),
 };
 
