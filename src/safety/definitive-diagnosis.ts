@@ -7,7 +7,7 @@
  * ("no evidence of"), past or family history, quoted or reported patient speech, and — when the
  * source is given — a condition the source states the patient already has ("my diabetes").
  */
-import { assertionStatus, diagnosisCues, type AssertionStatus } from './assertion-context.ts';
+import { assertionStatus, certaintyAfter, certaintyBefore, diagnosisCues, type AssertionStatus } from './assertion-context.ts';
 import { assertionPatterns, type AssertionKind } from './diagnosis-patterns.ts';
 import { hedgedRewrite, type AssertionParts } from './diagnosis-rewrite.ts';
 import { conditionOf, conditionPattern, diagnosisTerms } from './diagnosis-terms.ts';
@@ -27,6 +27,8 @@ export interface DiagnosisLintOptions {
 interface Candidate {
   start: number;
   end: number;
+  /** Where the assertion itself starts, after any certainty phrase swallowed before it. */
+  outerOf: number;
   headStart: number;
   headEnd: number;
   /** Start of the diagnosis as named, modifiers included ("type 2 diabetes"). */
@@ -85,6 +87,9 @@ function candidateOf(text: string, match: RegExpExecArray, kind: AssertionKind, 
     [headStart, headEnd] = head;
     end = kind === 'confirmed-after' ? start + match[0].length : kind === 'subject-is' ? headEnd : extendDiagnosisPhrase(text, headEnd, language);
   }
+  // Certainty phrases around the assertion go with it: "Undoubtedly, …", "… (confirmed)".
+  const outerStart = kind === 'label' ? start : certaintyBefore(text, start, language) ?? start;
+  const outerEnd = certaintyAfter(text, end, language) ?? end;
   const verbStart = indices['verb']?.[0] ?? start;
   // The modifiers come right before the head, after any article and "the diagnosis of".
   const modsStart = indices['mods']?.[0] ?? headStart;
@@ -102,9 +107,10 @@ function candidateOf(text: string, match: RegExpExecArray, kind: AssertionKind, 
     label: groupText(text, indices, 'label'),
     separator: groupText(text, indices, 'separator'),
     between: groupText(text, indices, 'between'),
-    continues: continuesAfter(text, end),
+    certainty: groupText(text, indices, 'certainty'),
+    continues: continuesAfter(text, outerEnd),
   };
-  return { start, end, headStart, headEnd, termStart: kind === 'label' ? headStart : Math.min(modsStart, headStart), parts };
+  return { start: outerStart, end: outerEnd, outerOf: start, headStart, headEnd, termStart: kind === 'label' ? headStart : Math.min(modsStart, headStart), parts };
 }
 
 /**
@@ -154,7 +160,9 @@ function labelContentStatus(content: string, language: Language): AssertionStatu
 
 function statusOf(text: string, scope: TextScope, candidate: Candidate, language: Language, source: string | undefined, supportCache: Map<string, boolean>): AssertionStatus {
   const isLabel = candidate.parts.kind === 'label';
-  const place = { start: candidate.start, leftUntil: candidate.headStart, rightFrom: candidate.headEnd };
+  // "… a history of pneumonia and now has a pneumothorax": the coordinated clause reads its own cues.
+  const coordinated = /^(?:and|but)$/iu.test(candidate.parts.subject);
+  const place = { start: candidate.start, leftUntil: candidate.headStart, rightFrom: candidate.headEnd, ...(coordinated ? { leftFrom: candidate.outerOf } : {}) };
   const status = assertionStatus(text, scope, place, language, diagnosisCues[language]);
   if (isLabel) return status === 'asserted' ? labelContentStatus(candidate.parts.phrase, language) : status;
   if (status !== 'asserted' || source === undefined || !possessiveKinds.has(candidate.parts.kind)) return status;
@@ -185,7 +193,10 @@ export function lintDefinitiveDiagnoses(text: string, options: DiagnosisLintOpti
   for (const candidate of candidatesOf(text, language)) {
     if (statusOf(text, scope, candidate, language, options.source, supportCache) !== 'asserted') continue;
     const head = candidate.parts.kind === 'label' ? candidate.parts.phrase : candidate.parts.head;
-    findings.push(findingAt(text, 'definitive-diagnosis', candidate.start, candidate.end, messages[language](head), hedgedRewrite(candidate.parts)));
+    let rewrite = hedgedRewrite(candidate.parts);
+    // A swallowed leading certainty phrase ("Undoubtedly, the patient …") gives the rewrite its case.
+    if (candidate.start < candidate.outerOf && /^\p{Lu}/u.test(text.charAt(candidate.start))) rewrite = rewrite.charAt(0).toUpperCase() + rewrite.slice(1);
+    findings.push(findingAt(text, 'definitive-diagnosis', candidate.start, candidate.end, messages[language](head), rewrite));
   }
   return findings;
 }

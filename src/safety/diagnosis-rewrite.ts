@@ -29,6 +29,8 @@ export interface AssertionParts {
   separator: string;
   /** For 'confirmed-after': the text between the head and the verb ("was "). */
   between: string;
+  /** For 'confirmed-after': a certainty phrase after a comma ("pneumonia, no doubt"), or ''. */
+  certainty: string;
   /** The clause goes on after the span, so the note to confirm goes in parentheses. */
   continues: boolean;
 }
@@ -60,6 +62,8 @@ function englishEvidenceVerb(verb: string, hasSubject: boolean): string {
   if (/^(?:confirm|prove|establish)|diagnostic of/.test(first)) {
     return hasSubject || /^(?:confirms|confirm|proves|prove|establish|establishes|is|are|was|were)\b/.test(first) ? 'may be consistent with' : 'possibly consistent with';
   }
+  if (/^tests? positive for|^tested positive for/.test(first)) return 'had a test result possibly consistent with';
+  if (/positive for$/.test(first)) return hasSubject ? 'may be consistent with' : 'possibly consistent with';
   const withAuxiliary = /^(?:is|are|was|were) (.+)$/.exec(first);
   if (withAuxiliary?.[1] !== undefined) return `may be ${withAuxiliary[1]}`;
   return `possibly ${first}`;
@@ -70,12 +74,14 @@ function englishRewrite(parts: AssertionParts): string {
   const subject = parts.subject.toLowerCase();
   switch (parts.kind) {
     case 'subject-has':
+      if (subject === 'and' || subject === 'but') return `${parts.subject} may have ${parts.article}${parts.phrase}${suffix(parts)}`;
       return subject === 'who' ? `who may have ${parts.article}${parts.phrase}${suffix(parts)}` : matchCase(parts.span, `findings suggest ${possible} ${parts.phrase}${suffix(parts)}`);
     case 'subject-is':
       return `${parts.lead}may be ${parts.head}${suffix(parts)}`;
     case 'subject-with':
       return `${parts.lead}${parts.verb} ${possible} ${parts.phrase} (${confirmNote.en})`;
     case 'copula':
+      if (subject === 'there') return matchCase(parts.span, `there may be ${parts.article}${parts.phrase}${suffix(parts)}`);
       return ['this', 'it', 'that'].includes(subject) ? matchCase(parts.span, `findings may be consistent with ${parts.phrase}${suffix(parts)}`) : `${parts.lead}may be consistent with ${parts.phrase}${suffix(parts)}`;
     case 'label':
       if (/diag|dx/i.test(parts.label)) {
@@ -90,6 +96,7 @@ function englishRewrite(parts: AssertionParts): string {
     case 'evidence':
       return matchCase(parts.span, `${parts.lead}${englishEvidenceVerb(parts.verb, parts.lead !== '')} ${parts.article}${parts.infix}${parts.phrase}${suffix(parts)}`);
     case 'confirmed-after':
+      if (parts.certainty !== '') return `${possibleBefore(parts.head, 'possible')} (${confirmNote.en})`;
       return `${parts.head}${parts.between}suggested (${confirmNote.en})`;
   }
 }
@@ -149,6 +156,7 @@ function frenchRewrite(parts: AssertionParts): string {
       return matchCase(parts.span, `${parts.lead}${verb} ${article}${parts.phrase}${suffix(parts)}`);
     }
     case 'confirmed-after':
+      if (parts.certainty !== '') return `${parts.head} possible (${confirmNote.fr})`;
       return `${parts.head}${parts.between}${parts.verb.toLowerCase().replace(/^(?:confirm|prouv|avér)/u, 'suggér')} (${confirmNote.fr})`;
   }
 }

@@ -65,6 +65,8 @@ const cases: readonly Case[] = [
     draft: 'Bilateral knee pain.', expect: [['Bilateral knee', 'laterality', 'supported']] },
   { name: '"all right" is not a side', source: text('[doctor] all right , your knee looks swollen .'),
     draft: 'Right knee swelling.', expect: [['Right knee', 'laterality', 'unsupported']] },
+  { name: 'lung lobe side flipped', source: text('[doctor] the x-ray shows right lower lobe pneumonia .'),
+    draft: 'Left lower lobe pneumonia.', expect: [['Left lower lobe', 'laterality', 'contradicted'], ['pneumonia', 'finding', 'supported']] },
   { name: 'French side flipped', language: 'fr', source: text('[patient] j\'ai une douleur au genou gauche .'),
     draft: 'Douleur au genou droit.', expect: [['genou droit', 'laterality', 'contradicted']] },
 

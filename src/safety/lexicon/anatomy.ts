@@ -37,6 +37,7 @@ tonsil: amygdale
 chest: hemithorax, poitrine, thorax
 breast: sein
 lung: poumon
+lobe: upper lobe, middle lobe, lower lobe, lingula, lobe supérieur, lobe moyen, lobe inférieur
 base: lung bases
 kidney: rein
 flank: flanc

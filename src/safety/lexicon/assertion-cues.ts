@@ -17,8 +17,23 @@ export interface CueList {
 export const hedgeCues: CueList = {
   phrases: {
     en: ['possible', 'possibly', 'probable', 'probably', 'likely', 'unlikely', 'suspected', 'suspect', 'suspicious', 'suspicion', 'cannot', 'can\'t', 'not excluded', 'not ruled out', 'differential', 'differentials', 'ddx', 'consider', 'considering', 'considered', 'concern', 'concerns', 'concerning', 'worrisome', 'worried', 'worry', 'rule out', 'r/o', 'query', 'questionable', 'may', 'might', 'could', 'would', 'presumed', 'presumptive', 'provisional', 'working diagnosis', 'tentative', 'suggest', 'suggests', 'suggested', 'suggestive', 'suggesting', 'vs', 'versus', 'possibility', 'evaluate for', 'evaluation for', 'assess for', 'workup for', 'work-up for', 'screen for', 'screening', 'risk of', 'at risk', 'if', 'whether', 'unclear', 'uncertain', 'to be confirmed', 'to confirm', 'pending', 'appears', 'appear', 'seems', 'seem', 'looks like', 'favor', 'favour', 'favored', 'favoured', 'maybe', 'perhaps', 'potential', 'potentially', 'doubt', 'equivocal', 'indeterminate', 'awaiting', 'raises', 'think', 'thinks', 'believe', 'feel', 'in my opinion', 'impression of'],
-    fr: ['possible', 'possibles', 'possiblement', 'probable', 'probables', 'probablement', 'peu probable', 'improbable', 'suspicion', 'soupçon', 'suspecté', 'suspectée', 'suspectés', 'suspectées', 'suspect', 'suspecte', 'à exclure', 'à éliminer', 'à écarter', 'à confirmer', 'à investiguer', 'à rechercher', 'rechercher', 'r/o', 'différentiel', 'différentiels', 'ddx', 'évoque', 'évoquent', 'évoquant', 'évocateur', 'évocatrice', 'évocateurs', 'évocatrices', 'suggère', 'suggèrent', 'suggestif', 'suggestive', 'en faveur', 'pourrait', 'pourraient', 'peut-être', 'peut', 'semble', 'semblent', 'éventuel', 'éventuelle', 'hypothèse', 'exclure', 'n\'est pas exclu', 'n\'est pas exclue', 'non exclu', 'non exclue', 'vs', 'versus', 'doute', 'douteux', 'douteuse', 'inquiétude', 'préoccupation', 'crainte', 'si', 'incertain', 'incertaine', 'indéterminé', 'indéterminée', 'en attente', 'envisager', 'considérer', 'à considérer', 'investiguer', 'éliminer', 'risque de', 'pense', 'crois', 'à mon avis', 'impression de'],
+    fr: ['possible', 'possibles', 'possiblement', 'probable', 'probables', 'probablement', 'peu probable', 'improbable', 'suspicion', 'soupçon', 'suspecté', 'suspectée', 'suspectés', 'suspectées', 'suspect', 'suspecte', 'à exclure', 'à éliminer', 'à écarter', 'à confirmer', 'à investiguer', 'à rechercher', 'rechercher', 'r/o', 'différentiel', 'différentiels', 'ddx', 'évoque', 'évoquent', 'évoquant', 'évocateur', 'évocatrice', 'évocateurs', 'évocatrices', 'suggère', 'suggèrent', 'suggestif', 'suggestive', 'en faveur', 'pourrait', 'pourraient', 'peut-être', 'peut', 'semble', 'semblent', 'éventuel', 'éventuelle', 'hypothèse', 'exclure', 'n\'est pas exclu', 'n\'est pas exclue', 'non exclu', 'non exclue', 'vs', 'versus', 'sans doute', 'doute', 'douteux', 'douteuse', 'inquiétude', 'préoccupation', 'crainte', 'si', 'incertain', 'incertaine', 'indéterminé', 'indéterminée', 'en attente', 'envisager', 'considérer', 'à considérer', 'investiguer', 'éliminer', 'risque de', 'pense', 'crois', 'à mon avis', 'impression de'],
   },
+};
+
+/**
+ * Certainty: words that insist on the assertion. They are blanked before the negation and hedge
+ * tests ("no doubt" is not a negation, "without doubt" not a hedge) and swallowed by a rewrite, so
+ * the hedged text carries no certainty word. French "sans doute" means "probably": it is a hedge,
+ * not a certainty.
+ */
+export const certaintyCues: CueList = {
+  phrases: {
+    en: ['no doubt', 'without doubt', 'without a doubt', 'without any doubt', 'beyond doubt', 'beyond a doubt', 'beyond any doubt', 'there is no doubt that', 'there is no question that', 'no question that', 'no question', 'undoubtedly', 'doubtless', 'unquestionably', 'certainly', 'definitely', 'definitively', 'clearly', 'obviously', 'it is certain that', 'it is clear that', 'for certain', 'for sure'],
+    fr: ['sans aucun doute', 'sans nul doute', 'hors de tout doute', 'il ne fait aucun doute que', 'nul doute que', 'certainement', 'indubitablement', 'assurément', 'clairement', 'définitivement', 'manifestement', 'il est certain que'],
+  },
+  // "confirmed", but not "not confirmed" / "non confirmé" (a trailing hedge).
+  patterns: { en: ['(?<!not\\s)(?<![\\p{L}])confirmed(?![\\p{L}])'], fr: ['(?<!non\\s)(?<!pas\\s)(?<![\\p{L}])confirmée?s?(?![\\p{L}])'] },
 };
 
 /** Negation before the diagnosis, in its clause: "no evidence of", "denies", "pas de". */
