@@ -40,18 +40,30 @@ test('run triage: the draft holds suggested, floor and final, and final is never
   assert.equal(result.code, 0, result.stderr);
   const draft = JSON.parse(result.stdout) as {
     status: string;
-    content: { ctas: { suggested: number | null; floor: number | null; final: number; reasons: string[] }; flags: string[] };
+    ctas: { suggested: number | null; floor: number | null; final: number; reasons: string[] };
+    flags: string[];
+    rationale: string | null;
     limitations: { status: string };
     provenance: { promptTemplate: { sha256: string }; model: { sha256?: string; synthetic: boolean } };
   };
   assert.equal(draft.status, 'draft');
-  const { ctas } = draft.content;
+  const { ctas } = draft;
   assert.equal(ctas.floor, 2);
   assert.ok(ctas.final >= 1 && ctas.final <= 2);
-  assert.ok(draft.content.flags.includes('shock-index-high'));
+  assert.ok(draft.flags.includes('shock-index-high'));
+  assert.ok('rationale' in draft, 'the contract: ctas, flags, rationale, limitations, provenance at the top level');
   assert.equal(draft.limitations.status, 'synthetic');
   assert.match(draft.provenance.model.sha256 ?? '', /^[0-9a-f]{64}$/);
   assert.match(result.stderr, /RANDOM WEIGHTS/);
+});
+
+test('run soap-note on a short transcript: sections at the top level of the draft', async () => {
+  const transcript = '[doctor] what brings you in?\n[patient] a cough for three days.';
+  const result = await runCli(['run', 'soap-note', ...model], JSON.stringify({ transcript }));
+  assert.equal(result.code, 0, result.stderr);
+  const draft = JSON.parse(result.stdout) as { status: string; sections: Record<string, unknown[]> };
+  assert.equal(draft.status, 'draft');
+  assert.deepEqual(Object.keys(draft.sections).sort(), ['assessment', 'objective', 'plan', 'subjective']);
 });
 
 test('run with invalid input: exit 2 and an error naming the field', async () => {

@@ -53,3 +53,14 @@ export type WorkflowEvent =
   | { type: 'text-delta'; delta: string }
   | { type: 'guard-finding'; finding: Finding }
   | { type: 'draft-ready'; draft: Draft<unknown> };
+
+/**
+ * The draft as the CLI and integrators read it (issue #5's contract): the
+ * workflow's content fields at the top level (`ctas`, `flags`, `sections`, …)
+ * beside `status`, `workflow`, `findings`, `limitations` and `provenance`.
+ */
+export function draftToJson(draft: Draft<unknown>): Record<string, unknown> {
+  const { content, ...envelope } = draft;
+  const fields = typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : { content };
+  return { status: envelope.status, workflow: envelope.workflow, ...fields, findings: envelope.findings, limitations: envelope.limitations, provenance: envelope.provenance };
+}

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { isNorthstationError } from '../../core/errors.ts';
 import { workflows } from '../../workflows/index.ts';
+import { draftToJson } from '../../workflows/draft.ts';
 import { createWorkflowRunner } from '../../workflows/runner.ts';
 import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
@@ -61,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
         else if (event.type === 'prefill-progress') process.stderr.write(`${name}: ${event.stage}\n`);
       },
     });
-    process.stdout.write(JSON.stringify(draft, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(draftToJson(draft), null, 2) + '\n');
     return 0;
   } catch (error) {
     if (isNorthstationError(error, 'bad_request') && typeof error.details.field === 'string') return invalid(error.details.field, error.message);

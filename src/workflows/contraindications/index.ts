@@ -36,9 +36,16 @@ export interface ContraindicationItem {
   severity: Severity;
   /** Who raised it: the model, the rule table, or both (severity is then the more cautious). */
   basis: 'model' | 'rule' | 'model+rule';
-  /** Findings on `concern` (offsets index the model's text). */
-  findings: Finding[];
+  /** Findings on `concern`, with `field` "items.N.concern" (offsets index the model's text). */
+  findings: FieldFinding[];
 }
+
+/**
+ * A finding with the text its offsets index: "input" (the lists as rendered
+ * for the model, `inputText`), "items.N.concern" (item N's concern as the model
+ * wrote it) or "answer.items.N.with" (the model's N-th item, left out).
+ */
+export type FieldFinding = Finding & { field: string };
 
 export interface Contraindications {
   items: ContraindicationItem[];
@@ -64,14 +71,14 @@ export function createContraindicationsWorkflow(options: { maxTokens?: number } 
       const { messages, contained } = contraindicationsMessages(input, language);
       context.emit({ type: 'prefill-progress', stage: 'contraindications', done: 0, total: 1 });
       const answer = (await context.generate(messages, { schema: contraindicationsSchema, maxTokens })) as { items: ModelItem[] };
-      const findings: Finding[] = [...contained.findings];
+      const findings: FieldFinding[] = contained.findings.map((finding) => ({ ...finding, field: 'input' }));
       const source = { text: inputText(input) };
       const items: ContraindicationItem[] = [];
-      for (const item of answer.items) {
+      for (const [index, item] of answer.items.entries()) {
         const list = listOf[item.kind];
         const match = input[list].find((candidate) => same(candidate, item.with));
         if (match === undefined) {
-          findings.push(wholeTextFinding(item.with, `Left out: the model's ${item.kind} item names “${item.with.slice(0, 100)}”, which is not an entry of the patient's ${list}; it may be invented. Check the lists.`));
+          findings.push({ ...wholeTextFinding(item.with, `Left out: the model's ${item.kind} item names “${item.with.slice(0, 100)}”, which is not an entry of the patient's ${list}; it may be invented. Check the lists.`), field: `answer.items.${index}.with` });
           continue;
         }
         const duplicate = items.find((kept) => kept.kind === item.kind && kept.with === match);
@@ -80,8 +87,7 @@ export function createContraindicationsWorkflow(options: { maxTokens?: number } 
           continue;
         }
         const review = reviewText(item.concern, source, language);
-        findings.push(...review.findings);
-        items.push({ kind: item.kind, with: match, concern: review.text, severity: item.severity, basis: 'model', findings: review.findings });
+        items.push({ kind: item.kind, with: match, concern: review.text, severity: item.severity, basis: 'model', findings: review.findings.map((finding) => ({ ...finding, field: '' })) });
       }
       for (const rule of ruleItems(input)) {
         const found = items.find((kept) => kept.kind === rule.kind && same(kept.with, rule.with));
@@ -94,6 +100,11 @@ export function createContraindicationsWorkflow(options: { maxTokens?: number } 
       }
       // Most cautious first; stable, so the model's order stays within a severity.
       items.sort((a, b) => rank(b.severity) - rank(a.severity));
+      // Each concern's findings name the item they are in, as the draft orders them.
+      for (const [index, item] of items.entries()) {
+        for (const finding of item.findings) finding.field = `items.${index}.concern`;
+        findings.push(...item.findings);
+      }
       return { content: { items }, findings };
     },
   };

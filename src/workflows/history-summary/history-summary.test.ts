@@ -7,7 +7,8 @@ import { createWorkflowRunner } from '../runner.ts';
 import type { AnyWorkflow } from '../workflow.ts';
 import { createHistorySummaryWorkflow, type HistorySummary, type HistorySummaryOptions } from './index.ts';
 import type { MapAnswer } from './prompt.ts';
-import { renderBundle } from './render.ts';
+import { SummaryMerge } from './merge.ts';
+import { renderBundle, type RenderedFact } from './render.ts';
 import { testBundle } from './test-bundle.ts';
 
 type Item = { text: string; sources: string[] };
@@ -124,4 +125,37 @@ test('bad input is a bad_request naming the field', async () => {
   for (const [input, field] of cases) {
     await assert.rejects(runner.run('history-summary', input), (error) => isNorthstationError(error, 'bad_request') && error.details.field === field, field);
   }
+});
+
+test('items that share a resource but say different things are both kept; a merge or a dropped result is reported', () => {
+  const facts = new Map<string, RenderedFact>([
+    ['Condition/c1', { id: 'Condition/c1', text: 'Condition/c1: Hypertension; active; 2015-03-01', date: '2015-03-01' }],
+    ['Condition/c2', { id: 'Condition/c2', text: 'Condition/c2: Type 2 diabetes mellitus; active; 2018-06-01', date: '2018-06-01' }],
+    ['Observation/o1', { id: 'Observation/o1', text: 'Observation/o1: Hemoglobin A1c 6.5 %; 2019-01-01', date: '2019-01-01', codeKey: 'loinc|4548-4' }],
+    ['Observation/o2', { id: 'Observation/o2', text: 'Observation/o2: Hemoglobin A1c 7.2 %; 2020-01-01', date: '2020-01-01', codeKey: 'loinc|4548-4' }],
+    ['Observation/o3', { id: 'Observation/o3', text: 'Observation/o3: LDL 3.1 mmol/L; 2020-01-01', date: '2020-01-01', codeKey: 'loinc|13457-7' }],
+  ]);
+  const merge = new SummaryMerge(facts);
+  const add = (parts: Partial<Record<keyof MapAnswer, Item[]>>) => merge.add({ ...empty, ...parts });
+  add({ problems: [{ text: 'Hypertension', sources: ['Condition/c1'] }] });
+  add({ problems: [{ text: 'Type 2 diabetes', sources: ['Condition/c2', 'Condition/c1'] }] });
+  assert.deepEqual(merge.result().problems.map((item) => [item.text, item.sources]), [
+    ['Type 2 diabetes', ['Condition/c1', 'Condition/c2']],
+    ['Hypertension', ['Condition/c1']],
+  ]);
+  assert.equal(merge.findings.length, 0);
+
+  // Same resources, other wording: merged, and the discarded wording is reported.
+  add({ problems: [{ text: 'High blood pressure', sources: ['Condition/c1'] }] });
+  assert.equal(merge.result().problems.length, 2);
+  assert.ok(merge.findings.some((finding) => finding.excerpt === 'High blood pressure' && /Merged into “Hypertension”/.test(finding.message)));
+
+  // Results: an item sharing a resource with a newer one is not silently dropped.
+  add({ recentResults: [{ text: 'HbA1c 6.5 %', sources: ['Observation/o1'] }] });
+  add({ recentResults: [{ text: 'LDL 3.1 and HbA1c 6.5 %', sources: ['Observation/o3', 'Observation/o1'] }] });
+  assert.deepEqual(merge.result().recentResults.map((item) => item.text), ['LDL 3.1 and HbA1c 6.5 %', 'HbA1c 6.5 %']);
+  // An older result of the same test is left out with a finding.
+  add({ recentResults: [{ text: 'HbA1c 7.2 %', sources: ['Observation/o2'] }] });
+  assert.deepEqual(merge.result().recentResults.map((item) => item.text), ['HbA1c 7.2 %', 'LDL 3.1 and HbA1c 6.5 %']);
+  assert.ok(merge.findings.some((finding) => finding.excerpt === 'HbA1c 6.5 %' && /older result of the same test/.test(finding.message)));
 });

@@ -2,8 +2,10 @@
  * The reduce step, in code: each map answer is folded in as it arrives, so
  * only the rendered facts and the merged items stay in memory, never the
  * chunks' answers. Citations are checked against the facts (the model may
- * invent ids); items are deduplicated by the resources they cite and by their
- * wording; for results only the latest per test is kept.
+ * invent ids); two items are merged only when they cite exactly the same
+ * resources or say the same thing (normalised wording); otherwise both are
+ * kept. For results only the latest per test is kept. Whenever a merge or that
+ * rule discards an item's wording or an item, a finding says so.
  */
 import type { Finding } from '../../safety/finding.ts';
 import { wholeTextFinding } from '../reviewed-text.ts';
@@ -21,55 +23,90 @@ export interface MergedItem {
 
 interface Entry {
   text: string;
+  /** Normalised wording. */
+  norm: string;
+  /** The cited ids as one string, sorted, as they were when the item was added. */
+  sourceKey: string;
+  /** The tested concept (results only). */
+  testKey: string | undefined;
   sources: Set<string>;
   date: string;
   findings: Finding[];
 }
 
 class SectionMerge {
-  readonly #entries = new Map<string, Entry>();
-  /** Which entry already cites a resource: a resource appears once per section. */
-  readonly #keyBySource = new Map<string, string>();
+  readonly #entries: Entry[] = [];
+  readonly #section: Section;
   readonly #latestOnly: boolean;
   readonly #facts: ReadonlyMap<string, RenderedFact>;
+  /** Draft-level findings about wording or items merged away or left out. */
+  readonly #notes: Finding[];
 
-  constructor(facts: ReadonlyMap<string, RenderedFact>, latestOnly: boolean) {
+  constructor(section: Section, facts: ReadonlyMap<string, RenderedFact>, latestOnly: boolean, notes: Finding[]) {
+    this.#section = section;
     this.#facts = facts;
     this.#latestOnly = latestOnly;
+    this.#notes = notes;
   }
 
   add(text: string, sources: readonly string[], findings: Finding[]): void {
     const date = sources.map((id) => this.#facts.get(id)?.date ?? '').reduce((a, b) => (b > a ? b : a), '');
-    const key = this.#keyFor(text, sources);
-    const existing = this.#entries.get(key);
-    if (!existing) {
-      this.#entries.set(key, { text, sources: new Set(sources), date, findings });
-    } else if (this.#latestOnly && date > existing.date) {
-      // A newer result of the same test replaces the older one rather than joining it.
-      for (const id of existing.sources) this.#keyBySource.delete(id);
-      this.#entries.set(key, { text, sources: new Set(sources), date, findings });
-    } else if (!this.#latestOnly) {
-      for (const id of sources) existing.sources.add(id);
-      existing.findings.push(...findings);
-      if (date > existing.date) existing.date = date;
+    const norm = normalise(text);
+    const sourceKey = sourceKeyOf(sources);
+    const testKey = this.#latestOnly ? sources.map((id) => this.#facts.get(id)?.codeKey).find((code) => code !== undefined) : undefined;
+    const entry: Entry = { text, norm, sourceKey, testKey, sources: new Set(sources), date, findings };
+    const index = this.#entries.findIndex((existing) => existing.sourceKey === sourceKey || existing.norm === norm || sourceKeyOf([...existing.sources]) === sourceKey);
+    const sameTest = testKey === undefined ? -1 : this.#entries.findIndex((existing) => existing.testKey === testKey);
+    if (this.#latestOnly && index === -1 && sameTest !== -1) {
+      // Another result of the same test: only the latest is kept, and the one left out is reported.
+      const existing = this.#entries[sameTest] as Entry;
+      if (date > existing.date) {
+        this.#entries[sameTest] = entry;
+        this.#note(existing, `Left out of the ${this.#section} summary: an older result of the same test (${list([...existing.sources])}); the newer “${excerpt(text)}” is listed instead. Check the record if the trend matters.`);
+      } else {
+        this.#note(entry, `Left out of the ${this.#section} summary: a result of the same test (${list(sources)}) no newer than “${excerpt(existing.text)}”, which is listed instead. Check the record if the trend matters.`);
+      }
+      return;
     }
-    for (const id of this.#entries.get(key)?.sources ?? []) this.#keyBySource.set(id, key);
+    if (index === -1) {
+      this.#entries.push(entry);
+      return;
+    }
+    const existing = this.#entries[index] as Entry;
+    if (this.#latestOnly && date > existing.date) {
+      // The same result reported again with a newer resource: the newer one replaces the older.
+      this.#entries[index] = entry;
+      this.#note(existing, `Left out of the ${this.#section} summary: replaced by the newer “${excerpt(text)}” (${list(sources)}), which it duplicates. Check the record.`);
+      return;
+    }
+    const added = sources.filter((id) => !existing.sources.has(id));
+    if (norm !== existing.norm) {
+      this.#note(entry, `Merged into “${excerpt(existing.text)}” in the ${this.#section} summary: both cite ${list([...existing.sources])}; this wording is not shown. Check that the listed item says what the record does.`);
+    } else if (added.length > 0) {
+      this.#note(entry, `Merged into “${excerpt(existing.text)}” in the ${this.#section} summary (same wording); its citation${added.length > 1 ? 's' : ''} ${list(added)} ${added.length > 1 ? 'were' : 'was'} added to that item.`);
+    }
+    for (const id of added) existing.sources.add(id);
+    existing.findings.push(...findings);
+    if (date > existing.date) existing.date = date;
   }
 
-  #keyFor(text: string, sources: readonly string[]): string {
-    for (const id of sources) {
-      const key = this.#keyBySource.get(id);
-      if (key !== undefined) return key;
-    }
-    const testKey = this.#latestOnly ? sources.map((id) => this.#facts.get(id)?.codeKey).find((code) => code !== undefined) : undefined;
-    return testKey ?? `text:${normalise(text)}`;
+  #note(entry: Pick<Entry, 'text'>, message: string): void {
+    this.#notes.push(wholeTextFinding(entry.text, message));
   }
 
   items(): MergedItem[] {
-    return [...this.#entries.values()]
+    return [...this.#entries]
       .sort((a, b) => b.date.localeCompare(a.date) || a.text.localeCompare(b.text))
       .map((entry) => ({ text: entry.text, sources: [...entry.sources].sort(), ...(entry.date === '' ? {} : { date: entry.date }), findings: entry.findings }));
   }
+}
+
+function sourceKeyOf(sources: readonly string[]): string {
+  return [...sources].sort().join('\n');
+}
+
+function excerpt(text: string): string {
+  return text.slice(0, 100);
 }
 
 function normalise(text: string): string {
@@ -79,12 +116,12 @@ function normalise(text: string): string {
 export class SummaryMerge {
   readonly #sections: Record<Section, SectionMerge>;
   readonly #facts: ReadonlyMap<string, RenderedFact>;
-  /** Findings about items left out entirely (every citation invented). */
+  /** Findings about items left out or merged away (every citation invented, a duplicate, an older result). */
   readonly findings: Finding[] = [];
 
   constructor(facts: ReadonlyMap<string, RenderedFact>) {
     this.#facts = facts;
-    this.#sections = Object.fromEntries(sections.map((section) => [section, new SectionMerge(facts, section === 'recentResults')])) as Record<Section, SectionMerge>;
+    this.#sections = Object.fromEntries(sections.map((section) => [section, new SectionMerge(section, facts, section === 'recentResults', this.findings)])) as Record<Section, SectionMerge>;
   }
 
   add(answer: MapAnswer): void {

@@ -53,3 +53,24 @@ test('merge: first chief complaint, statements deduplicated (also reworded), det
   ]);
   assert.deepEqual(merged.allergies, [{ substance: 'Penicillin', reaction: 'rash' }]);
 });
+
+test('merge: statements differing in negation, number/unit or side are never merged, and nothing near-duplicate is dropped within one answer', () => {
+  const negation = ['History of diabetes and hypertension and asthma.', 'No history of diabetes and hypertension and asthma.'];
+  const doses = ['Start lisinopril 10 mg daily.', 'Start lisinopril 20 mg daily.'];
+  const sides = ['Crackles heard at the left lung base today.', 'Crackles heard at the right lung base today.'];
+  // Within one chunk's answer.
+  const single = mergeExtractions([part({ subjective: negation, plan: doses, objective: sides })]);
+  assert.deepEqual(single.sections.subjective, negation);
+  assert.deepEqual(single.sections.plan, doses);
+  assert.deepEqual(single.sections.objective, sides);
+  // Across chunks, too: the overlap may only fold a restatement of the very same fact.
+  const across = mergeExtractions([part({ subjective: [negation[0] ?? ''], plan: [doses[0] ?? ''], objective: [sides[0] ?? ''] }), part({ subjective: [negation[1] ?? ''], plan: [doses[1] ?? ''], objective: [sides[1] ?? ''] })]);
+  assert.deepEqual(across.sections.subjective, negation);
+  assert.deepEqual(across.sections.plan, doses);
+  assert.deepEqual(across.sections.objective, sides);
+  // A near-duplicate inside one answer stays (the model said it twice; a person decides); an exact duplicate goes.
+  const reworded = ['Cough for three days with fever.', 'Cough for three days, with the fever.', 'cough for three days with fever'];
+  assert.deepEqual(mergeExtractions([part({ subjective: reworded })]).sections.subjective, reworded.slice(0, 2));
+  // The same near-duplicate repeated by the next chunk's overlap is folded.
+  assert.deepEqual(mergeExtractions([part({ subjective: [reworded[0] ?? ''] }), part({ subjective: [reworded[1] ?? ''] })]).sections.subjective, [reworded[0]]);
+});

@@ -47,7 +47,8 @@ export async function extractSoap(transcript: string, language: Language, contex
   const fitsAtWorst = transcriptCharsPerCall(contextTokens, fixedChars, 1) >= transcript.length;
   const charsPerToken = fitsAtWorst ? defaultCharsPerToken : await calibrate(transcript, context, messagesFor);
   const chunkChars = fitsAtWorst ? transcript.length : transcriptCharsPerCall(contextTokens, fixedChars, charsPerToken);
-  if (chunkChars < minChunkChars) {
+  // Only a transcript that must be split needs room for a useful chunk: one that fits whole is sent whole, however short.
+  if (transcript.length > chunkChars && chunkChars < minChunkChars) {
     throw new NorthstationError('payload_too_large', `the model's ${contextTokens}-token context leaves no room for a useful part of the transcript; load it with a larger context`, {
       contextTokens,
       chunkChars,

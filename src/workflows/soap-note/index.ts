@@ -17,6 +17,9 @@ import { indexTranscript, reviewStatement, reviewValue, type TranscriptIndex } f
 
 export type { SoapNoteContent, SoapNoteInput, SoapStatement } from './schema.ts';
 
+/** A finding on a medication or allergy field (e.g. "medications.1.dose"); its offsets index that field's text as the model wrote it. */
+export type FieldFinding = Finding & { field: string };
+
 export const soapNoteWorkflow: Workflow<SoapNoteInput, SoapNoteContent> = {
   name: 'soap-note',
   version: '1',
@@ -53,20 +56,28 @@ function reviewContent(merged: MergedExtraction, index: TranscriptIndex, languag
     sections[name] = merged.sections[name].map((text) => reviewStatement(text, index, language));
     for (const statement of sections[name]) findings.push(...statement.findings);
   }
-  // Lists are not prose: only their grounding matters (a listed dose is not an order), so only those findings are kept.
-  const listed = [...merged.medications.map(medicationLine), ...merged.allergies.map((allergy) => allergyLine(allergy, language))];
-  for (const line of listed) findings.push(...reviewValue(line, index, language).findings.filter((finding) => finding.rule === 'ungrounded-claim'));
+  // Every list field is reviewed on its own with every rule: a dose or reaction can carry a diagnosis or an order as well as
+  // an unsupported claim. The hedged text replaces the field; each finding says which field its offsets index.
+  const reviewField = (text: string, field: string): string => {
+    const review = reviewValue(text, index, language);
+    findings.push(...review.findings.map((finding): FieldFinding => ({ ...finding, field })));
+    return review.text;
+  };
+  const medications = merged.medications.map((medication, at): Medication => {
+    const path = `medications.${at}`;
+    const reviewed: Medication = { name: reviewField(medication.name, `${path}.name`) };
+    if (medication.dose !== undefined) reviewed.dose = reviewField(medication.dose, `${path}.dose`);
+    if (medication.frequency !== undefined) reviewed.frequency = reviewField(medication.frequency, `${path}.frequency`);
+    return reviewed;
+  });
+  const allergies = merged.allergies.map((allergy, at): Allergy => {
+    const path = `allergies.${at}`;
+    const reviewed: Allergy = { substance: reviewField(allergy.substance, `${path}.substance`) };
+    if (allergy.reaction !== undefined) reviewed.reaction = reviewField(allergy.reaction, `${path}.reaction`);
+    return reviewed;
+  });
   return {
-    content: { chiefComplaint: chiefComplaint.text, sections, medications: merged.medications, allergies: merged.allergies, language },
+    content: { chiefComplaint: chiefComplaint.text, sections, medications, allergies, language },
     findings,
   };
-}
-
-function medicationLine(medication: Medication): string {
-  return [medication.name, medication.dose, medication.frequency].filter((part) => part !== undefined && part !== '').join(' ');
-}
-
-/** Worded in the output language, which is the language the grounding guard reads it in. */
-function allergyLine(allergy: Allergy, language: SoapNoteContent['language']): string {
-  return `${language === 'fr' ? 'Allergie à' : 'Allergy to'} ${allergy.substance}${allergy.reaction ? ` (${allergy.reaction})` : ''}`;
 }

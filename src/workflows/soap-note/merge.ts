@@ -35,18 +35,57 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union === 0 ? 1 : shared / union;
 }
 
+/** Words that turn a statement around: two statements differing in these are never the same statement. */
+const negationWords = new Set(
+  ('no not non none never without denies denied deny negative nor absent ' +
+    'pas ne aucun aucune sans jamais nie nié niée ni négatif négative absence').split(' '),
+);
+const sideWords = new Set('left right bilateral bilaterally both gauche droite droit bilatéral bilatérale bilatéraux'.split(' '));
+const unitWords = new Set(
+  ('mg mcg µg ug g kg ml l mmol mmhg iu ui unit units unité unités cm mm bpm puff puffs tablet tablets comprimé comprimés ' +
+    'milligram milligrams gram grams percent pourcent').split(' '),
+);
+
+/**
+ * What must match for two statements to be the same fact whatever their wording:
+ * negations, numbers and units, and sides.
+ */
+function meaningMarkers(text: string, words: ReadonlySet<string>): string {
+  const markers = [...words].filter((word) => negationWords.has(word) || sideWords.has(word) || unitWords.has(word) || /\p{N}/u.test(word));
+  // English contractions ("doesn't", "isn't") are split by normaliseText; catch them on the raw text.
+  if (/n['’]t\b/i.test(text)) markers.push("n't");
+  return [...new Set(markers)].sort().join(' ');
+}
+
+interface KeptStatement {
+  text: string;
+  words: Set<string>;
+  markers: string;
+}
+
+/**
+ * Exact duplicates (after normalisation) are dropped anywhere. A near-duplicate
+ * (most words shared) is dropped only when it repeats a statement from an
+ * EARLIER chunk — the overlap saying the same thing again — and only when it
+ * agrees on every negation, number, unit and side: within one answer, or when
+ * those differ ("no history of…", "20 mg" vs "10 mg", left vs right), both stay.
+ */
 function mergeStatements(lists: readonly (readonly string[])[]): string[] {
-  const kept: { text: string; words: Set<string> }[] = [];
+  const kept: KeptStatement[] = [];
   const seen = new Set<string>();
   for (const list of lists) {
+    // Everything kept so far came from earlier chunks; the overlap only repeats the neighbouring ones.
+    const earlier = kept.slice(-nearDuplicateWindow);
     for (const raw of list) {
       const text = raw.trim();
       const key = normaliseText(text);
       if (key === '' || seen.has(key)) continue;
       const words = wordSet(text);
-      if (kept.slice(-nearDuplicateWindow).some((other) => jaccard(words, other.words) >= nearDuplicateJaccard)) continue;
+      const markers = meaningMarkers(text, words);
+      const repeatsEarlierChunk = earlier.some((other) => other.markers === markers && jaccard(words, other.words) >= nearDuplicateJaccard);
+      if (repeatsEarlierChunk) continue;
       seen.add(key);
-      kept.push({ text, words });
+      kept.push({ text, words, markers });
     }
   }
   return kept.map((statement) => statement.text);

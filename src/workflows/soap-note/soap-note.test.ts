@@ -120,3 +120,45 @@ test('a transcript longer than the context is chunked with overlap, every turn s
   assert.equal(content.sections.subjective.length, 2);
   assert.equal(content.medications.length, 1);
 });
+
+test('a transcript shorter than the minimum chunk size is sent whole in one call', async () => {
+  const short = '[doctor] what brings you in?\n[patient] a cough for three days.';
+  const model = new ScriptedModel([answer({ chiefComplaint: 'Cough', subjective: ['Cough for three days.'], objective: [], assessment: [], plan: [], medications: [], allergies: [] })], { contextSize: 8192 });
+  const { content } = await runSoap(model, { transcript: short });
+  assert.equal(model.calls.length, 1);
+  assert.ok(textOf(model.calls[0]?.messages[1]?.content ?? '').includes(short));
+  assert.equal(content.chiefComplaint, 'Cough');
+  assert.equal(content.sections.subjective.length, 1);
+});
+
+test('medication and allergy fields pass every guard: hedged in the draft, every finding kept and naming its field', async () => {
+  const model = new ScriptedModel([
+    answer({
+      medications: [
+        { name: 'lisinopril', dose: '10 mg', frequency: 'once a day' },
+        { name: 'lisinopril', dose: 'The patient has pneumonia', frequency: '' },
+        { name: 'metformin', dose: '', frequency: '' },
+      ],
+      allergies: [{ substance: 'penicillin', reaction: 'confirmed anaphylaxis, diagnosis is sepsis' }],
+    }),
+  ]);
+  const { content, findings } = await runSoap(model, { transcript });
+  const fieldFindings = findings as unknown as { rule: string; field?: string; excerpt: string }[];
+  assert.deepEqual(content.medications[0], { name: 'lisinopril', dose: '10 mg', frequency: 'once a day' });
+
+  const dose = content.medications[1]?.dose ?? '';
+  assert.notEqual(dose, 'The patient has pneumonia');
+  assert.match(dose, /possible|suggest|confirm/i);
+  assert.ok(fieldFindings.some((finding) => finding.rule === 'definitive-diagnosis' && finding.field === 'medications.1.dose' && finding.excerpt === 'The patient has pneumonia'));
+
+  const reaction = content.allergies[0]?.reaction ?? '';
+  assert.doesNotMatch(reaction, /^confirmed anaphylaxis/);
+  assert.match(reaction, /clinician to confirm/i);
+  assert.ok(fieldFindings.some((finding) => finding.rule === 'definitive-diagnosis' && finding.field === 'allergies.0.reaction'));
+
+  // A drug the transcript never mentions keeps its ungrounded-claim finding, on the name.
+  assert.equal(content.medications[2]?.name, 'metformin');
+  assert.ok(fieldFindings.some((finding) => finding.rule === 'ungrounded-claim' && finding.field === 'medications.2.name' && finding.excerpt === 'metformin'));
+  // Every list finding says which field its offsets index.
+  for (const finding of fieldFindings) if (/^(medications|allergies)\./.test(finding.field ?? '')) assert.ok(finding.excerpt.length > 0);
+});
