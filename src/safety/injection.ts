@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { NorthstationError } from '../core/errors.ts';
 import type { Finding, Language } from './finding.ts';
 import { detectInjections } from './injection-detector.ts';
+import { angleTokenSource, invisibleClass } from './lexicon/model-tokens.ts';
 
 export { detectInjections, type DetectInjectionOptions } from './injection-detector.ts';
 
@@ -22,13 +23,12 @@ export interface WrapOptions {
 
 // Control tokens of the chat templates a site server may run (Gemma, ChatML, Llama 2/3, Mistral, thinking tags).
 // A server that parses special tokens in message text would otherwise end the user turn here.
-const templateToken =
-  /<\s*(\/?)\s*(start_of_turn|end_of_turn|bos|eos|pad|unk|mask|unused\d{1,3}|start_of_image|end_of_image|think|thinking|s)\s*>|<\|([^|<>\n]{1,40})\|>|\[(\/?)(INST|SYS)\]|<<(\/?)(SYS)>>/gi;
+const templateToken = new RegExp(`${angleTokenSource}|<\\|([^|<>\\n]{1,40})\\|>|\\[(\\/?)(INST|SYS)\\]|<<(\\/?)(SYS)>>`, 'gi');
 // Runs of angle brackets are what the block's own markers are made of.
 const angleRun = /<{2,}|>{2,}/g;
 const markerWord = /source[\s_-]*data/gi;
 // Invisible characters can hide text from the clinician while the model still reads it.
-const invisible = /(?:\uDB40[\uDC00-\uDC7F])|[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const invisible = new RegExp(`(?:\\uDB40[\\uDC00-\\uDC7F])|${invisibleClass}`, 'g');
 const boundaryShape = /^[0-9a-f]{16,64}$/;
 
 /** A fresh boundary token: 128 random bits as hex, unguessable by whoever wrote the source. */

@@ -5,6 +5,7 @@
  * dropped) but report findings on the text the caller gave, so that a finding's
  * offsets and excerpt always point at what the clinician sees.
  */
+import { invisibleRanges } from './lexicon/model-tokens.ts';
 
 export interface TextView {
   /** The normalised text that patterns run on. */
@@ -22,10 +23,6 @@ export interface ViewOptions {
 }
 
 /** Zero-width, formatting and variation-selector characters an attacker uses to split words so that patterns miss them. */
-const invisibleRanges: ReadonlyArray<readonly [number, number]> = [
-  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180b, 0x180e],
-  [0x200b, 0x200f], [0x202a, 0x202e], [0x2060, 0x2064], [0x2066, 0x206f], [0xfe00, 0xfe0f], [0xfeff, 0xfeff],
-];
 const invisible = new Set(invisibleRanges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)));
 
 // Cyrillic and Greek letters that render like Latin ones ("іgnоre" with Cyrillic і and о).

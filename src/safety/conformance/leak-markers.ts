@@ -4,7 +4,9 @@
  * <unusedNN> tokens MedGemma 27B wraps its thinking in, <think> tags, and the
  * <|…|> / [INST] tokens of other templates an upstream may leak.
  */
-const markers = /<\/?think(?:ing)?>|<unused\d+>|<(?:start|end)_of_(?:turn|image)>|<(?:bos|eos|pad)>|<\|[a-z_]+\|>|\[\/?INST\]/i;
+import { angleTokenSource } from '../lexicon/model-tokens.ts';
+
+const markers = new RegExp(`${angleTokenSource}|<\\|[a-z_]+\\|>|\\[\\/?INST\\]`, 'i');
 
 export function hasLeakMarker(text: string): boolean {
   return markers.test(text);
