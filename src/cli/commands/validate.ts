@@ -10,6 +10,8 @@ import { sharedDataDir } from '../../core/shared-data.ts';
 import { defaultConformanceOptions, runConformance, writeReport } from '../../safety/conformance/index.ts';
 import { conformanceProgressPrinter, formatConformanceSummary } from '../conformance-output.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner, usageError } from '../model-args.ts';
+import { workflowSchemaCheck } from '../../workflows/conformance-check.ts';
+import { workflows } from '../../workflows/index.ts';
 
 const help = `usage: northstation validate (--model FILE | --synthetic | --upstream URL …) [options]
 
@@ -61,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
       ...(qaThreshold === undefined ? {} : { qaThreshold }),
       onProgress: conformanceProgressPrinter(),
       signal: controller.signal,
+      extraChecks: [workflowSchemaCheck(workflows)],
     });
     const path = await writeReport(report);
     process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatConformanceSummary(report, path)) + '\n');

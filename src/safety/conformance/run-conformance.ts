@@ -36,6 +36,11 @@ export interface ConformanceOptions {
   signal?: AbortSignal;
   /** Default: `new Date()`. */
   now?: () => Date;
+  /**
+   * Checks the layers above add (the workflows' own schema adherence): run
+   * after the built-in ones, sealed into the same report. Default: none.
+   */
+  extraChecks?: ReadonlyArray<(model: ChatModel, signal: AbortSignal | undefined) => Promise<CheckResult>>;
 }
 
 export const defaultConformanceOptions = { qaLimit: 100, seed: 1 } as const;
@@ -59,6 +64,7 @@ export async function runConformance(model: ChatModel, options: ConformanceOptio
   checks.push(await checkGuards(context));
   checks.push(await checkImageInput(context));
   checks.push(await checkPubMedQaAccuracy(context, sample, { identity, ...(options.qaThreshold === undefined ? {} : { qaThreshold: options.qaThreshold }) }));
+  for (const extra of options.extraChecks ?? []) checks.push(await extra(model, options.signal));
   checks.push(await checkNoThinkingLeak(context)); // last: it inspects every output the others produced
 
   return sealReport(
