@@ -39,10 +39,11 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  layer('core', ['engine', 'clinical', 'safety', 'workflows', 'server', 'cli']),
-  layer('engine', ['clinical', 'safety', 'workflows', 'server', 'cli']),
-  layer('safety', ['workflows', 'server', 'cli']),
-  layer('workflows', ['server', 'cli']),
+  layer('core', ['engine', 'clinical', 'safety', 'workflows', 'records', 'server', 'cli']),
+  layer('engine', ['clinical', 'safety', 'workflows', 'records', 'server', 'cli']),
+  layer('safety', ['workflows', 'records', 'server', 'cli']),
+  layer('workflows', ['records', 'server', 'cli']),
+  layer('records', ['server', 'cli']),
   // Clinical rules are pure: they also run in the browser, so no engine and no Node APIs.
   {
     files: ['src/clinical/**/*.ts'],
@@ -50,7 +51,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['node:*'], message: 'src/clinical/ runs in the browser: no Node APIs' },
-        ...['engine', 'safety', 'workflows', 'server', 'cli'].map((other) => ({ group: [`**/${other}/**`], message: `clinical/ must not import ${other}/` })),
+        ...['engine', 'safety', 'workflows', 'records', 'server', 'cli'].map((other) => ({ group: [`**/${other}/**`], message: `clinical/ must not import ${other}/` })),
       ] }],
     },
   },
