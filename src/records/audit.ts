@@ -1,0 +1,143 @@
+/**
+ * The audit trail: append-only and hash-chained. Each event's hash is
+ * SHA-256 over the canonical JSON of the event (seq, at, who, what, where,
+ * model and prompt) together with the previous event's hash, so changing,
+ * removing or reordering a row breaks every link after it.
+ *
+ * `appendAuditEvent` is synchronous and must be called inside the caller's
+ * transaction: the event commits or rolls back with the change it records.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+
+export const genesisHash = '0'.repeat(64);
+
+/** Who acts, and from where. `role` is the role the user acts in for this action. */
+export interface Actor {
+  userId: string;
+  role: string;
+  ip?: string;
+  client?: string;
+}
+
+export interface AuditEventInput {
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  modelId?: string;
+  promptSha256?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  user: string;
+  role: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  ip: string | null;
+  client: string | null;
+  modelId: string | null;
+  promptSha256: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export function hashAuditEvent(event: Omit<AuditEvent, 'hash'>): string {
+  const { prevHash, ...body } = event;
+  return sha256Hex(canonicalJson(body) + '\n' + prevHash);
+}
+
+export function appendAuditEvent(db: DatabaseSync, actor: Actor, input: AuditEventInput, at: Date = new Date()): AuditEvent {
+  const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get();
+  const seq = typeof last?.seq === 'number' ? last.seq + 1 : 1;
+  const prevHash = typeof last?.hash === 'string' ? last.hash : genesisHash;
+  const body: Omit<AuditEvent, 'hash'> = {
+    seq,
+    at: at.toISOString(),
+    user: actor.userId,
+    role: actor.role,
+    action: input.action,
+    resourceType: input.resourceType,
+    resourceId: input.resourceId,
+    ip: actor.ip ?? null,
+    client: actor.client ?? null,
+    modelId: input.modelId ?? null,
+    promptSha256: input.promptSha256 ?? null,
+    prevHash,
+  };
+  const event: AuditEvent = { ...body, hash: hashAuditEvent(body) };
+  db.prepare(
+    `INSERT INTO audit_events (seq, at, user_id, role, action, resource_type, resource_id, ip, client, model_id, prompt_sha256, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(event.seq, event.at, event.user, event.role, event.action, event.resourceType, event.resourceId, event.ip, event.client, event.modelId, event.promptSha256, event.prevHash, event.hash);
+  return event;
+}
+
+type Row = Record<string, unknown>;
+const text = (row: Row, key: string): string => (typeof row[key] === 'string' ? row[key] : String(row[key]));
+const nullableText = (row: Row, key: string): string | null => (row[key] === null || row[key] === undefined ? null : text(row, key));
+
+export function rowToAuditEvent(row: Row): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    at: text(row, 'at'),
+    user: text(row, 'user_id'),
+    role: text(row, 'role'),
+    action: text(row, 'action'),
+    resourceType: text(row, 'resource_type'),
+    resourceId: text(row, 'resource_id'),
+    ip: nullableText(row, 'ip'),
+    client: nullableText(row, 'client'),
+    modelId: nullableText(row, 'model_id'),
+    promptSha256: nullableText(row, 'prompt_sha256'),
+    prevHash: text(row, 'prev_hash'),
+    hash: text(row, 'hash'),
+  };
+}
+
+/** Events in seq order (optionally filtered by resource); no PHI is stored in them. */
+export function listAuditEvents(db: DatabaseSync, filter: { resourceId?: string } = {}): AuditEvent[] {
+  const rows = filter.resourceId === undefined
+    ? db.prepare('SELECT * FROM audit_events ORDER BY seq').all()
+    : db.prepare('SELECT * FROM audit_events WHERE resource_id = ? ORDER BY seq').all(filter.resourceId);
+  return rows.map(rowToAuditEvent);
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Events checked before the first broken link (all of them when ok). */
+  checked: number;
+  firstBrokenSeq?: number;
+  reason?: string;
+}
+
+/**
+ * Walks the chain from seq 1: each event's seq follows the previous one,
+ * its prev_hash is the previous event's hash, and its hash recomputes.
+ * Accepts the raw database or anything holding one (the SQLite store).
+ */
+export function verifyAuditChain(source: DatabaseSync | { readonly database: DatabaseSync }): AuditVerification {
+  const db = source instanceof DatabaseSync ? source : source.database;
+  let expectedSeq = 1;
+  let prevHash = genesisHash;
+  let checked = 0;
+  for (const row of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate()) {
+    const event = rowToAuditEvent(row);
+    if (event.seq !== expectedSeq) {
+      return { ok: false, checked, firstBrokenSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${event.seq})` };
+    }
+    if (event.prevHash !== prevHash) {
+      return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} does not link to the hash of event ${event.seq - 1}` };
+    }
+    const { hash, ...body } = event;
+    if (hashAuditEvent(body) !== hash) {
+      return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} was altered: its hash does not match its content` };
+    }
+    prevHash = hash;
+    expectedSeq += 1;
+    checked += 1;
+  }
+  return { ok: true, checked };
+}

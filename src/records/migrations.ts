@@ -1,0 +1,157 @@
+/**
+ * Versioned schema migrations, run at start-up in order, each in its own
+ * transaction with its row in `schema_migrations`. A database whose newest
+ * migration is newer than this code knows is refused, never touched.
+ *
+ * Columns marked ENCRYPTED hold `field-cipher.ts` values, never plaintext PHI.
+ * Clinical rows are never deleted (withdrawal is status 'entered-in-error'):
+ * triggers refuse DELETE on them, and UPDATE of the audit trail, signatures
+ * and the identity columns of revisions and amendments.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { NorthstationError } from '../core/errors.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const refuse = (table: string, what: 'DELETE' | 'UPDATE', columns = ''): string =>
+  `CREATE TRIGGER ${table}_no_${what.toLowerCase()} BEFORE ${what}${columns === '' ? '' : ` OF ${columns}`} ON ${table}
+   BEGIN SELECT RAISE(ABORT, '${table}: ${what} is not allowed (append-only clinical record)'); END;`;
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, audit trail, users',
+    sql: `
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE patients (
+        id TEXT PRIMARY KEY,
+        fhir_reference TEXT,
+        display_name TEXT NOT NULL,            -- ENCRYPTED
+        birth_date TEXT,                       -- ENCRYPTED
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE encounters (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients(id),
+        started_at TEXT NOT NULL
+      );
+      CREATE INDEX encounters_patient ON encounters(patient_id);
+      CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        encounter_id TEXT NOT NULL REFERENCES encounters(id),
+        workflow TEXT NOT NULL,
+        input TEXT NOT NULL,                   -- ENCRYPTED JSON
+        ai_output TEXT NOT NULL,               -- ENCRYPTED JSON {content, findings, limitations}
+        provenance TEXT NOT NULL,              -- JSON, no PHI
+        status TEXT NOT NULL CHECK (status IN ('draft', 'signed', 'amended', 'entered-in-error')),
+        version INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        withdrawn_reason TEXT,                 -- ENCRYPTED
+        withdrawn_by TEXT,
+        withdrawn_at TEXT
+      );
+      CREATE INDEX drafts_encounter ON drafts(encounter_id);
+      CREATE TABLE revisions (
+        id TEXT PRIMARY KEY,
+        draft_id TEXT NOT NULL REFERENCES drafts(id),
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL,                 -- ENCRYPTED JSON
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL,
+        UNIQUE (draft_id, version)
+      );
+      CREATE TABLE signatures (
+        id TEXT PRIMARY KEY,
+        draft_id TEXT NOT NULL UNIQUE REFERENCES drafts(id),
+        signed_by TEXT NOT NULL,
+        role TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,            -- SHA-256 of the canonical JSON of the signed content
+        quality TEXT NOT NULL                  -- JSON diff summary (AI draft vs signed), no PHI
+      );
+      CREATE TABLE amendments (
+        id TEXT PRIMARY KEY,
+        draft_id TEXT NOT NULL REFERENCES drafts(id),
+        reason TEXT NOT NULL,                  -- ENCRYPTED
+        content TEXT NOT NULL,                 -- ENCRYPTED JSON
+        content_hash TEXT NOT NULL,
+        signed_by TEXT NOT NULL,
+        role TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+      );
+      CREATE INDEX amendments_draft ON amendments(draft_id);
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        roles TEXT NOT NULL DEFAULT '[]',      -- JSON array
+        password_hash TEXT,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        ip TEXT,
+        client TEXT,
+        model_id TEXT,
+        prompt_sha256 TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      ${refuse('audit_events', 'UPDATE')}
+      ${refuse('audit_events', 'DELETE')}
+      ${refuse('signatures', 'UPDATE')}
+      ${refuse('signatures', 'DELETE')}
+      ${refuse('patients', 'DELETE')}
+      ${refuse('encounters', 'DELETE')}
+      ${refuse('drafts', 'DELETE')}
+      ${refuse('revisions', 'DELETE')}
+      ${refuse('revisions', 'UPDATE', 'id, draft_id, version, edited_by, edited_at')}
+      ${refuse('amendments', 'DELETE')}
+      ${refuse('amendments', 'UPDATE', 'id, draft_id, content_hash, signed_by, role, signed_at')}
+    `,
+  },
+];
+
+/** The newest schema version a migration list reaches. */
+export function latestVersion(list: readonly Migration[] = migrations): number {
+  return list.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+/** Applies every migration newer than the database, in order; returns the versions applied. */
+export function runMigrations(db: DatabaseSync, list: readonly Migration[] = migrations): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get();
+  const current = typeof row?.version === 'number' ? row.version : 0;
+  const known = latestVersion(list);
+  if (current > known) {
+    throw new NorthstationError('config_invalid', `the records database is at schema version ${current}, newer than this Northstation knows (${known}); upgrade Northstation, do not downgrade the database`, { databaseVersion: current, codeVersion: known });
+  }
+  const applied: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new NorthstationError('internal', `migration ${migration.version} (${migration.name}) failed: ${error instanceof Error ? error.message : String(error)}`, { version: migration.version }, { cause: error });
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}
