@@ -8,7 +8,7 @@
  * transaction: the event commits or rolls back with the change it records.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
 
 export const genesisHash = '0'.repeat(64);
 

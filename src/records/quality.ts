@@ -3,7 +3,7 @@
  * signing? A pure function over the AI content and the signed content. The
  * summary holds numbers and section names only, never text (no PHI).
  */
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 
 export interface DiffSummary {
   /** Levenshtein distance in characters between the two texts (see `contentText`). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { isNorthstationError } from '../core/errors.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
 import { migrations, runMigrations } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { nurse, physician, seedDraft, soapContent, tempStore } from './test-fixtures.ts';

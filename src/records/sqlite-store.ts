@@ -16,7 +16,7 @@ import { NorthstationError, notFound } from '../core/errors.ts';
 import type { Provenance } from '../workflows/draft.ts';
 import { appendAuditEvent, listAuditEvents, verifyAuditChain } from './audit.ts';
 import type { Actor, AuditEvent, AuditEventInput, AuditVerification } from './audit.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
 import { FieldCipher } from './field-cipher.ts';
 import { runMigrations } from './migrations.ts';
 import { diffSummary } from './quality.ts';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { NorthstationError, notFound } from '../core/errors.ts';
 import type { ChatModel, GenerateOptions, GenerateResult } from '../engine/chat-model.ts';
-import { canonicalJson } from '../safety/conformance/canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { modelCardNotice } from '../safety/model-card.ts';
 import { generateWithSchema } from '../safety/output-hygiene.ts';
 import type { Draft, WorkflowEvent } from './draft.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import { appendOverride, auditHeadPath, genesisHash, overrideLogPath, verifyAuditChain, type OverrideEntry } from './override-audit.ts';
 import { loadSigningKey } from './report-integrity.ts';
 import { fileIdentity } from './test-reports.ts';

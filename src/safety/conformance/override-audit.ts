@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dataHome } from '../../core/data-home.ts';
 import { NorthstationError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../engine/models/atomic-write.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import type { ModelIdentity } from './report.ts';
 import { loadSigningKey, type SigningKey } from './report-integrity.ts';
 

@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NorthstationError } from '../../core/errors.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import type { ConformanceReport, UnsignedReport } from './report.ts';
 
 export interface SigningKey {
