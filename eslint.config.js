@@ -39,11 +39,12 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  layer('core', ['engine', 'clinical', 'safety', 'workflows', 'records', 'server', 'cli']),
-  layer('engine', ['clinical', 'safety', 'workflows', 'records', 'server', 'cli']),
-  layer('safety', ['workflows', 'records', 'server', 'cli']),
-  layer('workflows', ['records', 'server', 'cli']),
-  layer('records', ['server', 'cli']),
+  layer('core', ['engine', 'clinical', 'safety', 'workflows', 'records', 'fhir', 'server', 'cli']),
+  layer('engine', ['clinical', 'safety', 'workflows', 'records', 'fhir', 'server', 'cli']),
+  layer('safety', ['workflows', 'records', 'fhir', 'server', 'cli']),
+  layer('workflows', ['records', 'fhir', 'server', 'cli']),
+  layer('records', ['fhir', 'server', 'cli']),
+  layer('fhir', ['server', 'cli']),
   // Clinical rules are pure: they also run in the browser, so no engine and no Node APIs.
   {
     files: ['src/clinical/**/*.ts'],
@@ -51,7 +52,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['node:*'], message: 'src/clinical/ runs in the browser: no Node APIs' },
-        ...['engine', 'safety', 'workflows', 'records', 'server', 'cli'].map((other) => ({ group: [`**/${other}/**`], message: `clinical/ must not import ${other}/` })),
+        ...['engine', 'safety', 'workflows', 'records', 'fhir', 'server', 'cli'].map((other) => ({ group: [`**/${other}/**`], message: `clinical/ must not import ${other}/` })),
       ] }],
     },
   },

@@ -21,7 +21,9 @@ const commands: Record<string, Command> = {
   'synth-model': { summary: 'write a synthetic (random-weight) Gemma 3 GGUF', load: () => import('./commands/synth-model.ts') },
   sizing: { summary: 'memory needed by a catalog model at a quantisation and context', load: () => import('./commands/sizing.ts') },
   models: { summary: 'add, list and pull model files', load: () => import('./commands/models.ts') },
-  audit: { summary: 'verify the records audit chain (audit verify [--db FILE])', load: () => import('./commands/audit.ts') },
+  audit: { summary: 'verify the records audit chain or export it as FHIR AuditEvents (audit verify|export [--db FILE])', load: () => import('./commands/audit.ts') },
+  users: { summary: 'add a local account (users add USERNAME --role ROLE…); the first admin is made this way', load: () => import('./commands/users.ts') },
+  records: { summary: 'records database maintenance (records rotate-key --new-key-file FILE)', load: () => import('./commands/records.ts') },
   bench: { summary: 'run a benchmark from bench/ (e.g. engine)', load: () => import('./commands/bench.ts') },
   test: { summary: 'run the test suite', load: () => import('./commands/test.ts') },
 };

@@ -123,6 +123,24 @@ export const migrations: readonly Migration[] = [
       ${refuse('amendments', 'UPDATE', 'id, draft_id, content_hash, signed_by, role, signed_at')}
     `,
   },
+  {
+    version: 2,
+    name: 'accounts: lockout window, API tokens',
+    sql: `
+      ALTER TABLE users ADD COLUMN first_failed_at TEXT;   -- ISO time of the first failure of the current run (lockout window)
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,                   -- 'tok_' + 16 hex: what audit events and revocation name
+        user_id TEXT NOT NULL REFERENCES users(id),
+        token_hash TEXT NOT NULL UNIQUE,       -- SHA-256 of the token; the token itself is never stored
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_tokens_user ON api_tokens(user_id);
+      ${refuse('api_tokens', 'DELETE')}
+      ${refuse('api_tokens', 'UPDATE', 'id, user_id, token_hash, created_at')}
+      ${refuse('users', 'DELETE')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

@@ -13,6 +13,7 @@
 import type { Draft, Provenance } from '../workflows/draft.ts';
 import type { Actor, AuditEvent, AuditVerification } from './audit.ts';
 import type { DiffSummary } from './quality.ts';
+import type { Role } from './accounts/policy.ts';
 
 export type { Actor, AuditEvent, AuditVerification } from './audit.ts';
 
@@ -99,7 +100,57 @@ export interface StoredDraft {
   withdrawal: { reason: string; by: string; at: string } | null;
 }
 
+export interface NewUser {
+  username: string;
+  /** Defaults to the username. */
+  displayName?: string;
+  /** At least one; each must be a known role (`isRole`). */
+  roles: readonly string[];
+  /** Checked against the password policy, stored only as a scrypt hash. */
+  password: string;
+}
+
+/** A local account, without its password hash or lockout state. */
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  createdAt: string;
+}
+
+/** Where a login or token use comes from (for the audit trail). */
+export interface LoginContext {
+  ip?: string;
+  client?: string;
+}
+
+export interface IssuedApiToken {
+  /** 'tok_' + 16 hex: names the token in audit events and for revocation. */
+  id: string;
+  /** Shown once; the store keeps only its SHA-256. */
+  token: string;
+  userId: string;
+  createdAt: string;
+}
+
 export interface RecordsRepository {
+  /** A local account; duplicate username → 'conflict', unacceptable password or role → 'bad_request'. Audit: 'user.create'. */
+  createUser(user: NewUser, actor: Actor): Promise<User>;
+  /**
+   * The user when the password is right and the account not locked; otherwise
+   * NorthstationError 'unauthorized' with `loginRefusedMessage`, whatever the
+   * reason (unknown user, wrong password, locked). Audit: 'login.success' /
+   * 'login.failure' / 'login.lockout' / 'login.locked' (never the password).
+   */
+  authenticate(username: string, password: string, context?: LoginContext): Promise<User>;
+  /** A new API token for `userId` (returned once). Audit: 'api-token.issue' naming the token id. */
+  issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken>;
+  /** The token's user, or 'unauthorized' (unknown, malformed, revoked). Audit: 'api-token.use' / 'api-token.refused'. */
+  authenticateToken(token: string, context?: LoginContext): Promise<User>;
+  /** Revokes a token by id: unknown → 'not_found', already revoked → 'conflict'. Audit: 'api-token.revoke'. */
+  revokeApiToken(id: string, actor: Actor): Promise<void>;
+
   createPatient(patient: NewPatient, actor: Actor): Promise<Patient>;
   /** A read of patient data: writes a 'patient.read' audit event. */
   getPatient(id: string, actor: Actor): Promise<Patient>;

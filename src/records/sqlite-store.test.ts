@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { isNorthstationError } from '../core/errors.ts';
 import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
-import { migrations, runMigrations } from './migrations.ts';
+import { latestVersion, migrations, runMigrations } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { nurse, physician, seedDraft, soapContent, tempStore } from './test-fixtures.ts';
 
@@ -40,10 +40,11 @@ test('a database newer than the code is refused', async () => {
 
 test('a failing migration rolls back entirely', () => {
   const { store } = fresh();
-  const broken = [...migrations, { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;' }];
-  assert.throws(() => runMigrations(store.database, broken), /migration 2 \(broken\) failed/);
+  const next = latestVersion() + 1;
+  const broken = [...migrations, { version: next, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;' }];
+  assert.throws(() => runMigrations(store.database, broken), new RegExp(`migration ${next} \\(broken\\) failed`));
   assert.equal(store.database.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()?.n, 0);
-  assert.equal(store.database.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()?.v, 1);
+  assert.equal(store.database.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()?.v, next - 1);
 });
 
 test('patients, encounters and drafts round-trip; foreign keys hold', async () => {

@@ -21,7 +21,13 @@ import { FieldCipher } from './field-cipher.ts';
 import { runMigrations } from './migrations.ts';
 import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
-import type { Amendment, DraftStatus, Encounter, NewDraft, NewPatient, Patient, RecordsRepository, Revision, StoredDraft } from './repository.ts';
+import type { Amendment, DraftStatus, Encounter, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewUser, Patient, RecordsRepository, Revision, StoredDraft, User } from './repository.ts';
+import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
+import { loginAttempt, loginRefusedMessage } from './accounts/lockout.ts';
+import type { LockoutState } from './accounts/lockout.ts';
+import { assertAcceptablePassword, hashPassword, needsRehash, scryptDefaults, verifyPassword } from './accounts/password.ts';
+import type { ScryptParams } from './accounts/password.ts';
+import { isRole } from './accounts/policy.ts';
 
 /** `<data home>/records.sqlite`. */
 export function defaultRecordsPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,6 +43,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Clock, for tests. Default: `new Date()`. */
   now?: () => Date;
+  /** scrypt cost for new password hashes. Default: `scryptDefaults` (tests pass a cheaper one). */
+  passwordParams?: ScryptParams;
 }
 
 /** Every encrypted column, by table: what key rotation re-encrypts. */
@@ -58,6 +66,35 @@ function str(row: Row, key: string): string {
 const optStr = (row: Row, key: string): string | null => (row[key] === null || row[key] === undefined ? null : str(row, key));
 const num = (row: Row, key: string): number => Number(row[key]);
 
+/** Who an unidentified login or token attempt is attributed to in the audit trail. */
+const unknownPrincipal = 'unknown';
+
+const refused = (): NorthstationError => new NorthstationError('unauthorized', loginRefusedMessage);
+
+const epoch = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+function rowToUser(row: Row): User {
+  const parsed = JSON.parse(str(row, 'roles')) as unknown;
+  return {
+    id: str(row, 'id'),
+    username: str(row, 'username'),
+    displayName: str(row, 'display_name'),
+    roles: Array.isArray(parsed) ? parsed.filter(isRole) : [],
+    createdAt: str(row, 'created_at'),
+  };
+}
+
+/** The actor a user is when logging in or presenting a token: all its roles, joined as the policy names them. */
+function selfActor(user: User | undefined, context: LoginContext): Actor {
+  return {
+    userId: user?.id ?? unknownPrincipal,
+    role: user === undefined ? unknownPrincipal : user.roles.length === 0 ? 'none' : user.roles.join('+'),
+    ...(context.ip === undefined ? {} : { ip: context.ip }),
+    ...(context.client === undefined ? {} : { client: context.client }),
+  };
+}
+
 function conflict(message: string, details: Record<string, unknown>): NorthstationError {
   return new NorthstationError('conflict', message, details);
 }
@@ -67,12 +104,15 @@ export class SqliteRecordsStore implements RecordsRepository {
   readonly #db: DatabaseSync;
   #cipher: FieldCipher;
   readonly #now: () => Date;
+  readonly #passwordParams: ScryptParams;
+  #dummyHash: Promise<string> | undefined;
 
-  private constructor(path: string, db: DatabaseSync, cipher: FieldCipher, now: () => Date) {
+  private constructor(path: string, db: DatabaseSync, cipher: FieldCipher, now: () => Date, passwordParams: ScryptParams) {
     this.path = path;
     this.#db = db;
     this.#cipher = cipher;
     this.#now = now;
+    this.#passwordParams = passwordParams;
   }
 
   /** Opens (creating when missing) and migrates the database; refuses a missing or wrong key. */
@@ -102,7 +142,7 @@ export class SqliteRecordsStore implements RecordsRepository {
       } else if (storedKeyId !== cipher.keyId) {
         throw new NorthstationError('config_invalid', `wrong data key for ${path}: its data is encrypted under key ${storedKeyId}, the key given is ${cipher.keyId}`, { path, keyId: storedKeyId, givenKeyId: cipher.keyId });
       }
-      return new SqliteRecordsStore(path, db, cipher, options.now ?? (() => new Date()));
+      return new SqliteRecordsStore(path, db, cipher, options.now ?? (() => new Date()), options.passwordParams ?? scryptDefaults);
     } catch (error) {
       db.close();
       throw error;
@@ -293,6 +333,127 @@ export class SqliteRecordsStore implements RecordsRepository {
       this.#draftAudit(actor, 'draft.withdraw', id);
       return this.#loadDraft(id);
     });
+  }
+
+  // — users and authentication —
+
+  async createUser(user: NewUser, actor: Actor): Promise<User> {
+    const username = user.username.trim();
+    if (username === '') throw new NorthstationError('bad_request', 'a user needs a username', { field: 'username' });
+    const displayName = (user.displayName ?? username).trim();
+    if (displayName === '') throw new NorthstationError('bad_request', 'a user needs a display name', { field: 'displayName' });
+    if (user.roles.length === 0) throw new NorthstationError('bad_request', 'a user needs at least one role', { field: 'roles' });
+    const unknown = user.roles.filter((role) => !isRole(role));
+    if (unknown.length > 0) throw new NorthstationError('bad_request', `unknown role ${unknown.map((role) => JSON.stringify(role)).join(', ')}`, { field: 'roles', unknown });
+    const roles = [...new Set(user.roles.filter(isRole))];
+    assertAcceptablePassword(user.password, { username });
+    if (this.#db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined) {
+      throw conflict(`a user named ${username} already exists`, { username });
+    }
+    const passwordHash = await hashPassword(user.password, this.#passwordParams);
+    return this.#transaction(() => {
+      if (this.#db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined) {
+        throw conflict(`a user named ${username} already exists`, { username });
+      }
+      const id = randomUUID();
+      const createdAt = this.#now().toISOString();
+      this.#db.prepare('INSERT INTO users (id, username, display_name, roles, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        id, username, displayName, JSON.stringify(roles), passwordHash, createdAt,
+      );
+      this.#audit(actor, { action: 'user.create', resourceType: 'user', resourceId: id });
+      return { id, username, displayName, roles, createdAt };
+    });
+  }
+
+  async authenticate(username: string, password: string, context: LoginContext = {}): Promise<User> {
+    const row = this.#db.prepare('SELECT * FROM users WHERE username = ?').get(username);
+    const storedHash = row === undefined ? null : optStr(row, 'password_hash');
+    const now = this.#now().getTime();
+    const locked = row !== undefined && (epoch(optStr(row, 'locked_until')) ?? -Infinity) > now;
+    let ok = false;
+    if (row === undefined || storedHash === null || locked) {
+      // Same work as a real check, so timing reveals neither unknown users nor locks.
+      await verifyPassword(password, await this.#dummyPasswordHash());
+    } else {
+      ok = await verifyPassword(password, storedHash);
+    }
+    const rehash = ok && storedHash !== null && needsRehash(storedHash) && !needsRehash(await this.#dummyPasswordHash())
+      ? await hashPassword(password, this.#passwordParams)
+      : undefined;
+    const outcome = this.#transaction((): User | undefined => {
+      if (row === undefined) {
+        this.#audit(selfActor(undefined, context), { action: 'login.failure', resourceType: 'user', resourceId: unknownPrincipal });
+        return undefined;
+      }
+      const id = str(row, 'id');
+      // Re-read inside the transaction: a concurrent attempt may have moved the counter.
+      const fresh = this.#db.prepare('SELECT * FROM users WHERE id = ?').get(id);
+      if (fresh === undefined) throw notFound(`no user ${id}`, { id });
+      const user = rowToUser(fresh);
+      const before: LockoutState = {
+        failedLogins: num(fresh, 'failed_logins'),
+        lockedUntil: epoch(optStr(fresh, 'locked_until')),
+        firstFailedAt: epoch(optStr(fresh, 'first_failed_at')),
+      };
+      const { state, decision } = loginAttempt(before, ok ? 'success' : 'failure', this.#now().getTime());
+      this.#db.prepare('UPDATE users SET failed_logins = ?, locked_until = ?, first_failed_at = ? WHERE id = ?').run(
+        state.failedLogins, iso(state.lockedUntil), iso(state.firstFailedAt), id,
+      );
+      if (decision.allowed && rehash !== undefined) {
+        this.#db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(rehash, id);
+      }
+      const action = decision.allowed ? 'login.success' : decision.reason === 'now_locked' ? 'login.lockout' : decision.reason === 'locked' ? 'login.locked' : 'login.failure';
+      this.#audit(selfActor(user, context), { action, resourceType: 'user', resourceId: id });
+      return decision.allowed ? user : undefined;
+    });
+    if (outcome === undefined) throw refused();
+    return outcome;
+  }
+
+  issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken> {
+    return this.#async(() => {
+      if (this.#db.prepare('SELECT 1 FROM users WHERE id = ?').get(userId) === undefined) throw notFound(`no user ${userId}`, { userId });
+      const { token, id, hash } = issueToken();
+      const createdAt = this.#now().toISOString();
+      this.#db.prepare('INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)').run(id, userId, hash, createdAt);
+      this.#audit(actor, { action: 'api-token.issue', resourceType: 'api-token', resourceId: id });
+      return { id, token, userId, createdAt };
+    });
+  }
+
+  authenticateToken(token: string, context: LoginContext = {}): Promise<User> {
+    const result = this.#async((): User | undefined => {
+      const row = isTokenShaped(token) ? this.#db.prepare('SELECT * FROM api_tokens WHERE token_hash = ?').get(hashToken(token)) : undefined;
+      const valid = row !== undefined && verifyToken(token, str(row, 'token_hash')) && optStr(row, 'revoked_at') === null;
+      const userRow = valid ? this.#db.prepare('SELECT * FROM users WHERE id = ?').get(str(row, 'user_id')) : undefined;
+      const user = userRow === undefined ? undefined : rowToUser(userRow);
+      this.#audit(selfActor(user, context), {
+        action: user === undefined ? 'api-token.refused' : 'api-token.use',
+        resourceType: 'api-token',
+        resourceId: row === undefined ? unknownPrincipal : str(row, 'id'),
+      });
+      return user;
+    });
+    return result.then((user) => {
+      if (user === undefined) throw refused();
+      return user;
+    });
+  }
+
+  revokeApiToken(id: string, actor: Actor): Promise<void> {
+    return this.#async(() => {
+      const row = this.#db.prepare('SELECT revoked_at FROM api_tokens WHERE id = ?').get(id);
+      if (row === undefined) throw notFound(`no API token ${id}`, { id });
+      if (optStr(row, 'revoked_at') !== null) throw conflict(`API token ${id} is already revoked`, { id });
+      this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(this.#now().toISOString(), id);
+      this.#audit(actor, { action: 'api-token.revoke', resourceType: 'api-token', resourceId: id });
+    });
+  }
+
+  /** A hash of a random password at this store's cost: what unknown users and locked accounts are checked against. */
+  #dummyPasswordHash(): Promise<string> {
+    this.#dummyHash ??= hashPassword(randomUUID(), this.#passwordParams);
+    return this.#dummyHash;
   }
 
   // — audit —

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -63,8 +63,59 @@ test('the default database is <data home>/records.sqlite', async () => {
 
 test('usage errors: exit 2', async () => {
   assert.equal((await audit([])).code, 2);
-  assert.equal((await audit(['export'])).code, 2);
+  assert.equal((await audit(['frobnicate'])).code, 2);
+  assert.equal((await audit(['export', '--out'])).code, 2);
+  assert.equal((await audit(['verify', '--out', 'x.json'])).code, 2, '--out is for export only');
   assert.equal((await audit(['verify', '--db'])).code, 2);
   assert.equal((await audit(['verify', '--frobnicate'])).code, 2);
   assert.equal((await audit(['--help'])).code, 0);
+});
+
+test('export: a FHIR R4 collection Bundle of AuditEvents, one per event, with no PHI', async () => {
+  const t = tempStore();
+  dirs.push(t.dir);
+  const { patientId, draftId } = await seedDraft(t.store);
+  await t.store.getPatient(patientId, physician);
+  await t.store.signDraft(draftId, 1, physician);
+  await t.store.close();
+  const out = join(t.dir, 'audit.json');
+  const { code, err } = await audit(['export', '--db', t.path, '--out', out]);
+  assert.equal(code, 0, err);
+  assert.match(err, /5 AuditEvent resources written/);
+  const text = readFileSync(out, 'utf8');
+  assert.ok(!text.includes('Margaret') && !text.includes('Thistlewood') && !text.includes('1948-03-02') && !text.includes('Cough'), 'no patient name, birth date or note text');
+  interface Detail { type: string; valueString: string }
+  interface Ev {
+    resourceType: string; subtype: Array<{ code: string }>; action: string; type: unknown; outcome: string; recorded: string;
+    agent: Array<{ who: unknown; role: Array<{ coding: Array<{ code: string }> }>; requestor: boolean; network?: unknown }>;
+    source: unknown; entity: Array<{ what: { identifier: { value: string } }; detail: Detail[] }>;
+  }
+  const bundle = JSON.parse(text) as { resourceType: string; type: string; entry: Array<{ fullUrl: string; resource: Ev }> };
+  assert.equal(bundle.resourceType, 'Bundle');
+  assert.equal(bundle.type, 'collection');
+  assert.equal(bundle.entry.length, 5);
+  const resources = bundle.entry.map((e) => e.resource);
+  assert.deepEqual(resources.map((r) => [r.subtype[0]?.code, r.action]), [
+    ['patient.create', 'C'], ['encounter.create', 'C'], ['draft.create', 'C'], ['patient.read', 'R'], ['draft.sign', 'U'],
+  ]);
+  for (const entry of bundle.entry) assert.match(entry.fullUrl, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  const sign = resources[4]!;
+  assert.equal(sign.resourceType, 'AuditEvent');
+  assert.deepEqual(sign.type, { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' });
+  assert.equal(sign.outcome, '0');
+  assert.match(sign.recorded, /^\d{4}-\d{2}-\d{2}T/);
+  const agent = sign.agent[0]!;
+  assert.deepEqual(agent.who, { identifier: { system: 'urn:northstation:user', value: physician.userId } });
+  assert.equal(agent.role[0]?.coding[0]?.code, 'physician');
+  assert.equal(agent.requestor, true);
+  assert.deepEqual(agent.network, { address: physician.ip, type: '2' });
+  assert.deepEqual(sign.source, { observer: { display: 'Northstation' } });
+  assert.equal(sign.entity[0]?.what.identifier.value, `draft/${draftId}`);
+  const details = Object.fromEntries(sign.entity[0].detail.map((d) => [d.type, d.valueString]));
+  assert.equal(details['model-id'], 'medgemma-4b-it');
+  assert.equal(details['prev-hash'], resources[3]?.entity[0]?.detail.find((d) => d.type === 'hash')?.valueString, 'the chain survives the export');
+  // To stdout when no --out is given.
+  const stdout = await audit(['export', `--db=${t.path}`]);
+  assert.equal(stdout.code, 0);
+  assert.equal((JSON.parse(stdout.out) as { entry: unknown[] }).entry.length, 5);
 });

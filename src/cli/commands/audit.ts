@@ -1,21 +1,28 @@
 /**
  * `northstation audit verify [--db FILE]`: walks the records database's
  * hash-chained audit trail. Exit 0 when intact; 1 naming the first broken
- * link; 2 for a usage error or a database that cannot be read. The audit
- * trail holds no PHI, so no data key is needed: the file is opened read-only.
+ * link; 2 for a usage error or a database that cannot be read.
+ * `northstation audit export [--db FILE] [--out FILE]`: writes every audit
+ * event as a FHIR R4 AuditEvent in a `collection` Bundle (JSON).
+ * The audit trail holds no PHI, so no data key is needed: the file is opened read-only.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { verifyAuditChain } from '../../records/audit.ts';
+import { listAuditEvents, verifyAuditChain } from '../../records/audit.ts';
+import { auditEventsToFhirBundle } from '../../records/audit-fhir.ts';
 import { defaultRecordsPath } from '../../records/sqlite-store.ts';
 
 const help = `usage: northstation audit verify [--db FILE]
+       northstation audit export [--db FILE] [--out FILE]
 
-Verifies the audit trail of the records database: every event links to the
-hash of the one before it and its own hash matches its content.
+verify: checks the audit trail of the records database: every event links to
+the hash of the one before it and its own hash matches its content.
+export: writes every audit event as a FHIR R4 AuditEvent, in a Bundle of type
+collection (JSON), to FILE or stdout. The chain hashes travel as entity details.
   --db FILE   the records database (default: <data home>/records.sqlite,
               data home = NORTHSTATION_HOME or ~/.northstation)
-Exit status: 0 intact, 1 broken (the first broken event is named), 2 usage or read error.`;
+  --out FILE  (export) where to write the bundle (default: stdout)
+Exit status: 0 intact/written, 1 broken (the first broken event is named), 2 usage or read error.`;
 
 export interface AuditIo {
   write: (text: string) => void;
@@ -39,38 +46,40 @@ function runSync(args: string[], io: AuditIo): number {
     io.write(help + '\n');
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== 'verify') {
+  if (sub !== 'verify' && sub !== 'export') {
     io.error(`audit: unknown subcommand "${sub}"\n\n${help}\n`);
     return 2;
   }
   let path = defaultRecordsPath(io.env);
+  let out: string | undefined;
+  const flags = sub === 'export' ? ['--db', '--out'] : ['--db'];
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
+    const arg = rest[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       io.write(help + '\n');
       return 0;
     }
-    if (arg === '--db') {
-      const value = rest[i + 1];
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (flags.includes(flag)) {
+      const value = eq === -1 ? rest[i + 1] : arg.slice(eq + 1);
       if (value === undefined || value === '') {
-        io.error('audit verify: --db needs a file\n');
+        io.error(`audit ${sub}: ${flag} needs a file\n`);
         return 2;
       }
-      path = value;
-      i += 1;
+      if (eq === -1) i += 1;
+      if (flag === '--db') path = value;
+      else out = value;
       continue;
     }
-    if (arg?.startsWith('--db=') === true) {
-      path = arg.slice('--db='.length);
-      continue;
-    }
-    io.error(`audit verify: unknown argument "${arg ?? ''}"\n\n${help}\n`);
+    io.error(`audit ${sub}: unknown argument "${arg}"\n\n${help}\n`);
     return 2;
   }
   if (!existsSync(path)) {
-    io.error(`audit verify: no records database at ${path}\n`);
+    io.error(`audit ${sub}: no records database at ${path}\n`);
     return 2;
   }
+  if (sub === 'export') return exportBundle(path, out, io);
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { readOnly: true });
@@ -91,4 +100,37 @@ function runSync(args: string[], io: AuditIo): number {
   } finally {
     db?.close();
   }
+}
+
+function exportBundle(path: string, out: string | undefined, io: AuditIo): number {
+  let db: DatabaseSync | undefined;
+  let json: string;
+  let count: number;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get() === undefined) {
+      io.error(`audit export: ${path} has no audit trail (not a Northstation records database?)\n`);
+      return 2;
+    }
+    const events = listAuditEvents(db);
+    count = events.length;
+    json = JSON.stringify(auditEventsToFhirBundle(events), null, 2) + '\n';
+  } catch (error) {
+    io.error(`audit export: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  } finally {
+    db?.close();
+  }
+  if (out === undefined) {
+    io.write(json);
+    return 0;
+  }
+  try {
+    writeFileSync(out, json, { mode: 0o600 });
+  } catch (error) {
+    io.error(`audit export: cannot write ${out}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  io.error(`audit export: ${count} AuditEvent resources written to ${out}\n`);
+  return 0;
 }

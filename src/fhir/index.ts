@@ -1,0 +1,18 @@
+/** FHIR R4 export: pure mappings from drafts and records to FHIR resources (no I/O). */
+export type { Bundle, BundleEntry, Coding, CodeableConcept, Reference, Resource } from './types.ts';
+export { aiAssertedLabel, aiDevice, aiDeviceType, aiProvenance, fhirStatus, type Lifecycle } from './ai-transparency.ts';
+export { defaultFhirBaseUrl, fhirId, localSystems } from './ids.ts';
+export { escapeXhtml } from './narrative.ts';
+export {
+  asSoapNoteContent,
+  draftSoapNoteBundle,
+  soapDocumentType,
+  soapNoteBundle,
+  soapSectionCodes,
+  soapSourceFromDraft,
+  soapSourceFromStored,
+  storedSoapNoteBundle,
+  type FhirExportOptions,
+  type SoapDocumentSource,
+} from './soap-composition.ts';
+export { ctasLevelNames, triageBundle, triageCodes, triageObservations, triageSourceFromStored, type TriageExport, type TriageSource } from './triage-observations.ts';
