@@ -1,0 +1,285 @@
+/**
+ * The clinical HTTP API (issue #6): sessions, encounters, drafts (create by
+ * running a workflow, edit with optimistic locking, sign and amend with
+ * re-authentication, withdraw) and audit queries, over a RecordsRepository.
+ * Built without listening: tests drive it with `app.inject`.
+ *
+ * Routes are thin: parse (zod) → authorise (accounts/policy.ts, never a role
+ * name here) → call the store. The store keeps the records rules (audit,
+ * immutability, versions); the policy keeps who may do what.
+ *
+ * Authentication: `Authorization: Bearer <token>` on every route but
+ * `POST /api/session`, with either an API token ('ns_…', checked by the
+ * store) or a session token from `POST /api/session` ('nss_…', in memory, see
+ * sessions.ts: a stand-in until OIDC).
+ *
+ * Errors: one shape, `{ error: { code, message } }` (errors.ts). CORS stays
+ * closed: no Access-Control-* header is ever sent, so browsers on other
+ * origins cannot read answers.
+ *
+ * Privacy: Fastify's logger stays off; one log line per request (method,
+ * route pattern, status, duration, error code, user id), never a URL, a body,
+ * a token or an error message.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { NorthstationError, notFound } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
+import { tokenPrefix } from '../../records/accounts/api-tokens.ts';
+import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
+import type { WorkflowRunner } from '../../workflows/runner.ts';
+import { toClinicalError } from './errors.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody } from './schemas.ts';
+import { SessionStore } from './sessions.ts';
+
+export interface ClinicalAppLimits {
+  /** Largest request body in bytes. Default: 1 MiB (transcripts are text). */
+  bodyLimitBytes: number;
+  /** How long a login session lasts. Default: 8 hours (one shift). */
+  sessionTtlMs: number;
+}
+
+export const defaultClinicalAppLimits: Readonly<ClinicalAppLimits> = {
+  bodyLimitBytes: 1024 * 1024,
+  sessionTtlMs: 8 * 60 * 60 * 1000,
+};
+
+export interface ClinicalAppOptions {
+  store: RecordsRepository;
+  /** Runs workflows for `POST /api/drafts`; without one that route answers 503. */
+  runner?: WorkflowRunner;
+  logger: Logger;
+  limits?: Partial<ClinicalAppLimits>;
+  /** Clock for session expiry, in ms. Default: Date.now. */
+  now?: () => number;
+}
+
+const publicRoutes = new Set(['POST /api/session']);
+
+export function buildClinicalApp({ store, runner, logger, limits, now }: ClinicalAppOptions): FastifyInstance {
+  const { bodyLimitBytes, sessionTtlMs } = { ...defaultClinicalAppLimits, ...limits };
+  for (const [name, value] of Object.entries({ bodyLimitBytes, sessionTtlMs })) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
+  }
+  const app = Fastify({ logger: false, bodyLimit: bodyLimitBytes });
+  const sessions = new SessionStore(sessionTtlMs, now);
+  const users = new WeakMap<FastifyRequest, User>();
+  const errorCodes = new WeakMap<FastifyRequest, string>();
+
+  /** The authenticated user (every route but the public ones runs after `authenticate`). */
+  const userOf = (request: FastifyRequest): User => {
+    const user = users.get(request);
+    if (user === undefined) throw new NorthstationError('unauthorized', 'sign in first: send Authorization: Bearer <token>');
+    return user;
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    logWhenClosed(request, reply, logger, users, errorCodes);
+    if (publicRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
+    users.set(request, await authenticate(request, store, sessions));
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = toClinicalError(error);
+    errorCodes.set(request, failure.code);
+    if (failure.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (failure.status === 503) void reply.header('retry-after', '5');
+    return reply.code(failure.status).send(failure.body);
+  });
+  app.setNotFoundHandler(() => {
+    throw notFound('no such route in the clinical API');
+  });
+
+  // — session —
+
+  app.post('/api/session', async (request, reply) => {
+    const { username, password } = parse(sessionBody, request.body);
+    const user = await store.authenticate(username, password, contextOf(request));
+    const session = sessions.issue(user);
+    return reply.code(201).send({
+      token: session.token,
+      tokenType: 'Bearer',
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      user: publicUser(user),
+    });
+  });
+
+  // — encounters —
+
+  app.post('/api/encounters', async (request, reply) => {
+    const user = userOf(request);
+    const { patient } = parse(encounterBody, request.body);
+    // The policy has no separate encounter action: opening an encounter is the first step of creating a draft.
+    const actor = await authoriseOn(user, 'draft.create', request);
+    const created = await store.createPatient({ displayName: patient.displayName, ...(patient.birthDate === undefined ? {} : { birthDate: patient.birthDate }) }, actor);
+    const encounter = await store.createEncounter({ patientId: created.id }, actor);
+    return reply.code(201).send({ patient: created, encounter });
+  });
+
+  // — drafts —
+
+  app.post('/api/drafts', async (request, reply) => {
+    const user = userOf(request);
+    const body = parse(draftBody, request.body);
+    const actor = await authoriseOn(user, 'draft.create', request);
+    if (runner === undefined) throw new NorthstationError('overloaded', 'no model is loaded on this server, so drafts cannot be generated; start it with a model');
+    const draft = await runner.run(body.workflow, body.input, { signal: abortOnClose(reply) });
+    const stored = await store.createDraft({ encounterId: body.encounterId, input: body.input, draft }, actor);
+    return sendDraft(reply.code(201), stored);
+  });
+
+  app.get('/api/drafts/:id', async (request, reply) => {
+    const user = userOf(request);
+    const id = idOf(request);
+    // A read writes its audit event; a user with no read permission at all is refused before any read.
+    refuseIfNeverAllowed(user, 'draft.read');
+    const draft = await store.getDraft(id, actorFor(user, 'draft.read', request));
+    authorise(principal(user), 'draft.read', draft);
+    return sendDraft(reply, draft);
+  });
+
+  app.patch('/api/drafts/:id', async (request, reply) => {
+    const user = userOf(request);
+    const id = idOf(request);
+    const version = parseIfMatch(request.headers['if-match']);
+    const { content } = parse(editBody, request.body);
+    const actor = await authoriseOn(user, 'draft.edit', request, id);
+    return sendDraft(reply, await store.editDraft(id, version, content, actor));
+  });
+
+  app.post('/api/drafts/:id/sign', async (request, reply) => {
+    const user = userOf(request);
+    const id = idOf(request);
+    const version = parseIfMatch(request.headers['if-match']);
+    const { password } = parse(signBody, request.body);
+    const actor = await authoriseOn(user, 'draft.sign', request, id);
+    await reauthenticate(user, password, request);
+    return sendDraft(reply, await store.signDraft(id, version, actor));
+  });
+
+  app.post('/api/drafts/:id/amend', async (request, reply) => {
+    const user = userOf(request);
+    const id = idOf(request);
+    const { reason, content, password } = parse(amendBody, request.body);
+    const actor = await authoriseOn(user, 'draft.amend', request, id);
+    await reauthenticate(user, password, request);
+    return sendDraft(reply, await store.amend(id, reason, content, actor));
+  });
+
+  app.post('/api/drafts/:id/withdraw', async (request, reply) => {
+    const user = userOf(request);
+    const id = idOf(request);
+    const { reason } = parse(withdrawBody, request.body);
+    const actor = await authoriseOn(user, 'draft.withdraw', request, id);
+    return sendDraft(reply, await store.withdraw(id, reason, actor));
+  });
+
+  // — audit —
+
+  app.get('/api/audit', async (request) => {
+    const user = userOf(request);
+    const query = parse(auditQuery, request.query, 'query');
+    await authoriseOn(user, 'audit.read', request);
+    return { events: await store.listAuditEvents(query.resourceId === undefined ? {} : { resourceId: query.resourceId }) };
+  });
+
+  /**
+   * Authorises `action` and returns the actor to record it under. Rules scoped
+   * 'own' need the resource: the draft `id` is then read (an audited read) to
+   * learn who created it.
+   */
+  async function authoriseOn(user: User, action: Action, request: FastifyRequest, id?: string): Promise<Actor> {
+    if (!can(principal(user), action)) {
+      refuseIfNeverAllowed(user, action);
+      if (id === undefined) authorise(principal(user), action);
+      else authorise(principal(user), action, await store.getDraft(id, actorFor(user, 'draft.read', request)));
+    }
+    return actorFor(user, action, request);
+  }
+
+  /** The signer proves it is still them: a wrong password is 'unauthorized' (and counts towards lockout). */
+  async function reauthenticate(user: User, password: string, request: FastifyRequest): Promise<void> {
+    try {
+      await store.authenticate(user.username, password, contextOf(request));
+    } catch (error) {
+      if (error instanceof NorthstationError && error.code === 'unauthorized') {
+        throw new NorthstationError('unauthorized', 're-authentication failed: enter your own password to sign', { userId: user.id });
+      }
+      throw error;
+    }
+  }
+
+  return app;
+}
+
+async function authenticate(request: FastifyRequest, store: RecordsRepository, sessions: SessionStore): Promise<User> {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer +(\S+)$/i.exec(header.trim());
+  const token = match?.[1];
+  if (token === undefined) throw new NorthstationError('unauthorized', 'sign in first: send Authorization: Bearer <token>');
+  if (token.startsWith(tokenPrefix)) return store.authenticateToken(token, contextOf(request));
+  const user = sessions.lookup(token);
+  if (user === undefined) throw new NorthstationError('unauthorized', 'the session is unknown or has expired: sign in again');
+  return user;
+}
+
+const principal = (user: User): Principal => ({ id: user.id, roles: user.roles });
+
+/** 'forbidden' when none of the user's roles grants `action` on any resource (no need to read the resource). */
+function refuseIfNeverAllowed(user: User, action: Action): void {
+  if (!user.roles.some((role) => isRole(role) && rules[role][action] !== undefined)) authorise(principal(user), action);
+}
+
+/** The actor for the audit trail, acting in the first of the user's roles that grants `action`. */
+function actorFor(user: User, action: Action, request: FastifyRequest): Actor {
+  const role = user.roles.find((candidate) => can({ id: user.id, roles: [candidate] }, action)) ?? user.roles[0] ?? 'none';
+  return { userId: user.id, role, ...contextOf(request) };
+}
+
+function contextOf(request: FastifyRequest): { ip: string; client: string } {
+  return { ip: request.ip, client: 'api' };
+}
+
+function idOf(request: FastifyRequest): string {
+  const { id } = request.params as { id?: unknown };
+  if (typeof id !== 'string' || id === '' || id.length > 100) throw new NorthstationError('bad_request', 'a draft id is required', { field: 'id' });
+  return id;
+}
+
+const publicUser = (user: User) => ({ id: user.id, username: user.username, displayName: user.displayName, roles: user.roles });
+
+/** The draft, with its version as the ETag the next change sends back in If-Match. */
+function sendDraft(reply: FastifyReply, draft: StoredDraft): FastifyReply {
+  return reply.header('etag', `"${draft.version}"`).send(draft);
+}
+
+/** Aborts the workflow when the client goes away before the answer is sent. */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new NorthstationError('aborted', 'the client closed the request'));
+  });
+  return controller.signal;
+}
+
+function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Logger, users: WeakMap<FastifyRequest, User>, errorCodes: WeakMap<FastifyRequest, string>): void {
+  const started = performance.now();
+  let finished = false;
+  reply.raw.once('finish', () => {
+    finished = true;
+  });
+  reply.raw.once('close', () => {
+    const status = finished ? reply.statusCode : 499;
+    const fields = {
+      requestId: request.id,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status,
+      durationMs: Math.round(performance.now() - started),
+      userId: users.get(request)?.id,
+      errorCode: errorCodes.get(request),
+    };
+    if (status >= 500) logger.warn('http_request', fields);
+    else logger.info('http_request', fields);
+  });
+}

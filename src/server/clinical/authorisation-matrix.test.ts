@@ -1,0 +1,119 @@
+/**
+ * The role × route matrix (issue #6): every route, as every role, with the
+ * status written out by hand here; not computed from the policy, so a change
+ * to policy.ts that changes who may do what fails this test until the table
+ * is updated on purpose.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { InjectOptions } from 'fastify';
+import type { Role } from '../../records/accounts/policy.ts';
+import { call, harness, password, roleNames, seed, transcript, type Harness } from './test-helpers.ts';
+
+type Cell = Record<Role, number>;
+
+interface Row {
+  route: string;
+  expected: Cell;
+  /** Builds the request for one cell (seeding what the route needs). */
+  request(h: Harness, role: Role): Promise<InjectOptions>;
+}
+
+const rows: Row[] = [
+  {
+    route: 'POST /api/session',
+    expected: { nurse: 201, physician: 201, admin: 201, integration: 201 },
+    request: (h, role) => Promise.resolve({ method: 'POST', url: '/api/session', payload: { username: h.usernames[role], password } }),
+  },
+  {
+    route: 'POST /api/encounters',
+    expected: { nurse: 201, physician: 201, admin: 403, integration: 201 },
+    request: () => Promise.resolve({ method: 'POST', url: '/api/encounters', payload: { patient: { displayName: 'Ada Example', birthDate: '1970-01-01' } } }),
+  },
+  {
+    route: 'POST /api/drafts',
+    expected: { nurse: 201, physician: 201, admin: 403, integration: 201 },
+    request: async (h) => {
+      const { encounterId } = await seed(h, h.ids.nurse);
+      return { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'soap-note', input: { transcript } } };
+    },
+  },
+  {
+    route: "GET /api/drafts/:id (a nurse's draft)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}` }),
+  },
+  {
+    route: "GET /api/drafts/:id (the integration's own draft)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => ({ method: 'GET', url: `/api/drafts/${(await seed(h, h.ids.integration)).draftId}` }),
+  },
+  {
+    route: 'PATCH /api/drafts/:id',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({
+      method: 'PATCH',
+      url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}`,
+      headers: { 'if-match': '"1"' },
+      payload: { content: { subjective: 'Edited.' } },
+    }),
+  },
+  {
+    route: 'POST /api/drafts/:id/sign',
+    expected: { nurse: 403, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({
+      method: 'POST',
+      url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}/sign`,
+      headers: { 'if-match': '"1"' },
+      payload: { password },
+    }),
+  },
+  {
+    route: 'POST /api/drafts/:id/amend',
+    expected: { nurse: 403, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({
+      method: 'POST',
+      url: `/api/drafts/${(await seed(h, h.ids.nurse, { signed: true })).draftId}/amend`,
+      payload: { reason: 'wrong temperature', content: { objective: 'T 37.9.' }, password },
+    }),
+  },
+  {
+    route: 'POST /api/drafts/:id/withdraw',
+    expected: { nurse: 403, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'POST', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}/withdraw`, payload: { reason: 'wrong patient' } }),
+  },
+  {
+    route: 'GET /api/audit',
+    expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/audit' }),
+  },
+];
+
+let h: Harness;
+before(async () => {
+  h = await harness();
+});
+after(async () => {
+  await h.close();
+});
+
+for (const row of rows) {
+  test(`matrix: ${row.route}`, async () => {
+    for (const role of roleNames) {
+      const response = await call(h, role, await row.request(h, role));
+      assert.equal(response.statusCode, row.expected[role], `${row.route} as ${role}: ${response.body.slice(0, 300)}`);
+      if (response.statusCode === 403) assert.equal(response.json<{ error: { code: string } }>().error.code, 'forbidden');
+    }
+  });
+}
+
+test('matrix: every route refuses a request without credentials (401, one shape), except signing in', async () => {
+  for (const row of rows) {
+    if (row.route === 'POST /api/session') continue;
+    const response = await call(h, undefined, await row.request(h, 'nurse'));
+    assert.equal(response.statusCode, 401, row.route);
+    assert.deepEqual(Object.keys(response.json<object>()), ['error']);
+    assert.equal(response.json<{ error: { code: string } }>().error.code, 'unauthorized');
+    assert.equal(response.headers['www-authenticate'], 'Bearer');
+  }
+});

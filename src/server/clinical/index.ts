@@ -1,0 +1,1 @@
+export { buildClinicalApp, defaultClinicalAppLimits, type ClinicalAppLimits, type ClinicalAppOptions } from './app.ts';

@@ -1,0 +1,52 @@
+/** Request bodies of the clinical API (zod), and the one place they are parsed. */
+import { z } from 'zod';
+import { badRequest } from '../../core/errors.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const sessionBody = z.strictObject({
+  username: text(200),
+  password: z.string().min(1).max(1024),
+});
+
+export const encounterBody = z.strictObject({
+  patient: z.strictObject({
+    displayName: text(200),
+    birthDate: z.iso.date().optional(),
+  }),
+});
+
+export const draftBody = z.strictObject({
+  encounterId: text(100),
+  workflow: text(100),
+  /** Validated by the workflow's own schema in the runner. */
+  input: z.unknown().refine((value) => value !== undefined, 'required'),
+});
+
+/** Edited content: any JSON value but null (the shape belongs to the workflow). */
+const content = z.unknown().refine((value) => value !== undefined && value !== null, 'required');
+
+export const editBody = z.strictObject({ content });
+export const signBody = z.strictObject({ password: z.string().min(1).max(1024) });
+export const amendBody = z.strictObject({ reason: text(2000), content, password: z.string().min(1).max(1024) });
+export const withdrawBody = z.strictObject({ reason: text(2000) });
+
+export const auditQuery = z.strictObject({ resourceId: text(100).optional() });
+
+/** The parsed value, or 'bad_request' naming the first bad field (never echoing its value: it may be PHI). */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, where = 'body'): T {
+  const result = schema.safeParse(value ?? undefined);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = [where, ...(issue?.path ?? []).map(String)].join('.');
+  throw badRequest(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+}
+
+/** The version in an `If-Match` header: `3`, `"3"` or `W/"3"`. Missing or malformed → 'bad_request'. */
+export function parseIfMatch(header: string | string[] | undefined): number {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined || raw.trim() === '') throw badRequest('send If-Match: <version> (the draft version you read) to change a draft', { field: 'If-Match' });
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
+  if (!match?.[1]) throw badRequest('If-Match must be a draft version number, e.g. If-Match: "3"', { field: 'If-Match' });
+  return Number(match[1]);
+}

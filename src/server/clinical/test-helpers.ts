@@ -1,0 +1,119 @@
+/** Shared by the clinical API tests: a temporary store with one user per role, the app over it, and request helpers. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createLogger } from '../../core/log.ts';
+import type { Actor } from '../../records/audit.ts';
+import { generateDataKey } from '../../records/field-cipher.ts';
+import type { Role } from '../../records/accounts/policy.ts';
+import { openSqliteStore, type SqliteRecordsStore } from '../../records/sqlite-store.ts';
+import { soapContent, soapDraft } from '../../records/test-fixtures.ts';
+import { ScriptedModel } from '../../safety/test-scripted-model.ts';
+import { createWorkflowRunner, type WorkflowRunner } from '../../workflows/runner.ts';
+import { soapNoteWorkflow } from '../../workflows/soap-note/index.ts';
+import type { AnyWorkflow } from '../../workflows/workflow.ts';
+import { buildClinicalApp, type ClinicalAppLimits } from './app.ts';
+
+export const password = 'amber kettle ribbon 42';
+const fast = { N: 2 ** 10, r: 8, p: 1 };
+const system: Actor = { userId: 'system', role: 'admin', client: 'test' };
+
+export const transcript = [
+  '[doctor] what brings you in today?',
+  "[patient] i've had a cough and a fever for three days.",
+  '[doctor] your temperature is 38.4.',
+].join('\n');
+
+const soapAnswer = JSON.stringify({
+  chiefComplaint: 'Cough and fever',
+  subjective: ['Cough and fever for three days.'],
+  objective: ['Temperature 38.4.'],
+  assessment: ['Possible chest infection.'],
+  plan: ['Review in two days.'],
+  medications: [],
+  allergies: [],
+});
+
+/** A soap-note runner over a scripted model that gives the same answer `calls` times. */
+export function scriptedRunner(calls = 100): WorkflowRunner {
+  return createWorkflowRunner({ model: new ScriptedModel(Array<string>(calls).fill(soapAnswer)), workflows: [soapNoteWorkflow as unknown as AnyWorkflow] });
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  store: SqliteRecordsStore;
+  /** User ids by role. */
+  ids: Record<Role, string>;
+  /** Bearer tokens by role: login sessions for people, an API token for the integration. */
+  tokens: Record<Role, string>;
+  usernames: Record<Role, string>;
+  logLines: string[];
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
+
+export async function harness(options: { runner?: WorkflowRunner | null; limits?: Partial<ClinicalAppLimits> } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
+  const store = openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast });
+  const logLines: string[] = [];
+  const clock = { now: Date.parse('2026-01-01T08:00:00Z') };
+  const runner = options.runner === null ? undefined : (options.runner ?? scriptedRunner());
+  const app = buildClinicalApp({
+    store,
+    ...(runner === undefined ? {} : { runner }),
+    logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    now: () => clock.now,
+  });
+  const usernames: Record<Role, string> = { nurse: 'nina.nurse', physician: 'paul.physician', admin: 'ada.admin', integration: 'intake.bot' };
+  const ids = {} as Record<Role, string>;
+  const tokens = {} as Record<Role, string>;
+  for (const role of roleNames) {
+    const user = await store.createUser({ username: usernames[role], roles: [role], password }, system);
+    ids[role] = user.id;
+  }
+  for (const role of ['nurse', 'physician', 'admin'] as const) {
+    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username: usernames[role], password } });
+    tokens[role] = response.json<{ token: string }>().token;
+  }
+  tokens.integration = (await store.issueApiToken(ids.integration, system)).token;
+  return {
+    app,
+    store,
+    ids,
+    tokens,
+    usernames,
+    logLines,
+    clock,
+    close: async () => {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A request as `role` (or unauthenticated when role is undefined). */
+export function call(h: Harness, role: Role | undefined, options: InjectOptions): Promise<LightMyRequestResponse> {
+  const headers = { ...(options.headers ?? {}), ...(role === undefined ? {} : { authorization: `Bearer ${h.tokens[role]}` }) };
+  return h.app.inject({ ...options, headers });
+}
+
+/** A patient, encounter and draft made directly in the store, created by `createdBy` (a user id). */
+export async function seed(h: Harness, createdBy: string, options: { signed?: boolean } = {}): Promise<{ encounterId: string; draftId: string }> {
+  const actor: Actor = { userId: createdBy, role: 'nurse', client: 'test' };
+  const patient = await h.store.createPatient({ displayName: 'Margaret Thistlewood', birthDate: '1948-03-02' }, actor);
+  const encounter = await h.store.createEncounter({ patientId: patient.id }, actor);
+  const draft = await h.store.createDraft({ encounterId: encounter.id, input: { transcript }, draft: soapDraft(soapContent) }, actor);
+  if (options.signed === true) await h.store.signDraft(draft.id, draft.version, { userId: h.ids.physician, role: 'physician', client: 'test' });
+  return { encounterId: encounter.id, draftId: draft.id };
+}
+
+export function errorOf(response: LightMyRequestResponse): { code: string; message: string } {
+  const body = response.json<{ error?: { code?: unknown; message?: unknown } }>();
+  if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string') throw new Error(`not the error shape: ${response.body}`);
+  return { code: body.error.code, message: body.error.message };
+}
