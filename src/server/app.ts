@@ -16,6 +16,7 @@ import { toHttpError } from './errors.ts';
 import { Generations } from './generations.ts';
 import { registerInfoRoutes } from './info-routes.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
+import { whenRequestClosed } from './request-closed.ts';
 import { statsOf } from './request-stats.ts';
 
 export interface OpenAiAppLimits {
@@ -81,15 +82,7 @@ export function buildOpenAiApp({ model, logger, limits }: OpenAiAppOptions): Fas
 
 /** Counts and logs the request once its connection is done with it, however that happens. */
 function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Logger, metrics: ServerMetrics): void {
-  const started = performance.now();
-  let finished = false;
-  reply.raw.once('finish', () => {
-    finished = true;
-  });
-  reply.raw.once('close', () => {
-    // 499 (nginx's "client closed request"): the client left before the answer was complete.
-    const status = finished ? reply.statusCode : 499;
-    const route = request.routeOptions.url ?? 'unmatched';
+  whenRequestClosed(request, reply, ({ status, route, durationMs }) => {
     metrics.requests.inc(1, { method: request.method, route, status: String(status) });
     const stats = statsOf(request);
     const fields = {
@@ -97,7 +90,7 @@ function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Log
       method: request.method,
       route,
       status,
-      durationMs: Math.round(performance.now() - started),
+      durationMs,
       promptTokens: stats.promptTokens,
       completionTokens: stats.completionTokens,
       errorCode: stats.errorCode,

@@ -31,6 +31,7 @@ import type { WorkflowRunner } from '../../workflows/runner.ts';
 import { toClinicalError } from './errors.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody } from './schemas.ts';
 import { SessionStore } from './sessions.ts';
+import { whenRequestClosed } from '../request-closed.ts';
 
 export interface ClinicalAppLimits {
   /** Largest request body in bytes. Default: 1 MiB (transcripts are text). */
@@ -263,19 +264,13 @@ function abortOnClose(reply: FastifyReply): AbortSignal {
 }
 
 function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Logger, users: WeakMap<FastifyRequest, User>, errorCodes: WeakMap<FastifyRequest, string>): void {
-  const started = performance.now();
-  let finished = false;
-  reply.raw.once('finish', () => {
-    finished = true;
-  });
-  reply.raw.once('close', () => {
-    const status = finished ? reply.statusCode : 499;
+  whenRequestClosed(request, reply, ({ status, route, durationMs }) => {
     const fields = {
       requestId: request.id,
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
+      route,
       status,
-      durationMs: Math.round(performance.now() - started),
+      durationMs,
       userId: users.get(request)?.id,
       errorCode: errorCodes.get(request),
     };
