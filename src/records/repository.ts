@@ -100,6 +100,27 @@ export interface StoredDraft {
   withdrawal: { reason: string; by: string; at: string } | null;
 }
 
+/** A worklist row: what a list needs, no PHI (no input, content, patient name or withdrawal reason). */
+export interface DraftSummary {
+  id: string;
+  encounterId: string;
+  patientId: string;
+  workflow: string;
+  status: DraftStatus;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface DraftListFilter {
+  state?: DraftStatus;
+  workflow?: string;
+  /** Only drafts this user (or integration) created. */
+  createdBy?: string;
+  /** At most this many rows (1 to 500). */
+  limit: number;
+}
+
 export interface NewUser {
   username: string;
   /** Defaults to the username. */
@@ -160,6 +181,12 @@ export interface RecordsRepository {
   getDraft(id: string, actor: Actor): Promise<StoredDraft>;
   /** A human edit: a new revision, version + 1. Stale `expectedVersion` or a non-draft status → 'conflict'. */
   editDraft(id: string, expectedVersion: number, content: unknown, actor: Actor): Promise<StoredDraft>;
+  /**
+   * Draft summaries (nothing decrypted), oldest first when listing drafts
+   * awaiting review (state 'draft'), newest first otherwise. Every list writes
+   * one 'worklist.read' audit event.
+   */
+  listDrafts(filter: DraftListFilter, actor: Actor): Promise<DraftSummary[]>;
   /** Physician only ('forbidden' otherwise). Signs the current content; stale version or already signed → 'conflict'. */
   signDraft(id: string, expectedVersion: number, actor: Actor): Promise<StoredDraft>;
   /** A correction of a signed document, with its own signature and reason (physician only). */

@@ -21,7 +21,7 @@ import { FieldCipher } from './field-cipher.ts';
 import { runMigrations } from './migrations.ts';
 import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
-import type { Amendment, DraftStatus, Encounter, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewUser, Patient, RecordsRepository, Revision, StoredDraft, User } from './repository.ts';
+import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewUser, Patient, RecordsRepository, Revision, StoredDraft, User } from './repository.ts';
 import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
 import { loginAttempt, loginRefusedMessage } from './accounts/lockout.ts';
 import type { LockoutState } from './accounts/lockout.ts';
@@ -271,6 +271,40 @@ export class SqliteRecordsStore implements RecordsRepository {
       const draft = this.#loadDraft(id);
       this.#draftAudit(actor, 'draft.read', id);
       return draft;
+    });
+  }
+
+  listDrafts(filter: DraftListFilter, actor: Actor): Promise<DraftSummary[]> {
+    return this.#async(() => {
+      if (!Number.isSafeInteger(filter.limit) || filter.limit < 1 || filter.limit > 500) {
+        throw new NorthstationError('bad_request', 'limit must be an integer from 1 to 500', { field: 'limit' });
+      }
+      const where: string[] = [];
+      const params: string[] = [];
+      for (const [column, value] of [['d.status', filter.state], ['d.workflow', filter.workflow], ['d.created_by', filter.createdBy]] as const) {
+        if (value === undefined) continue;
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+      const order = filter.state === 'draft' ? 'ASC' : 'DESC';
+      const rows = this.#db.prepare(
+        `SELECT d.id, d.encounter_id, e.patient_id, d.workflow, d.status, d.version, d.created_by, d.created_at
+         FROM drafts d JOIN encounters e ON e.id = d.encounter_id
+         ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+         ORDER BY d.created_at ${order}, d.rowid ${order} LIMIT ?`,
+      ).all(...params, filter.limit);
+      const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`])];
+      this.#audit(actor, { action: 'worklist.read', resourceType: 'worklist', resourceId: scope.join('&') });
+      return rows.map((row) => ({
+        id: str(row, 'id'),
+        encounterId: str(row, 'encounter_id'),
+        patientId: str(row, 'patient_id'),
+        workflow: str(row, 'workflow'),
+        status: str(row, 'status') as DraftStatus,
+        version: num(row, 'version'),
+        createdBy: str(row, 'created_by'),
+        createdAt: str(row, 'created_at'),
+      }));
     });
   }
 

@@ -1,7 +1,10 @@
 /**
  * The clinical HTTP API (issue #6): sessions, encounters, drafts (create by
  * running a workflow, edit with optimistic locking, sign and amend with
- * re-authentication, withdraw) and audit queries, over a RecordsRepository.
+ * re-authentication, withdraw; progress by Server-Sent Events when the client
+ * sends `Accept: text/event-stream`), the worklist, audit queries, model
+ * status and the OpenAPI document (`GET /docs`, openapi.ts), over a
+ * RecordsRepository.
  * Built without listening: tests drive it with `app.inject`.
  *
  * Routes are thin: parse (zod) → authorise (accounts/policy.ts, never a role
@@ -9,7 +12,7 @@
  * immutability, versions); the policy keeps who may do what.
  *
  * Authentication: `Authorization: Bearer <token>` on every route but
- * `POST /api/session`, with either an API token ('ns_…', checked by the
+ * `POST /api/session` and `GET /docs`, with either an API token ('ns_…', checked by the
  * store) or a session token from `POST /api/session` ('nss_…', in memory, see
  * sessions.ts: a stand-in until OIDC).
  *
@@ -27,9 +30,11 @@ import type { Logger } from '../../core/log.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
 import { tokenPrefix } from '../../records/accounts/api-tokens.ts';
 import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
+import type { ChatModel } from '../../engine/chat-model.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
 import { toClinicalError } from './errors.ts';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody } from './schemas.ts';
+import { openApiDocument, routeDocs } from './openapi.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
 import { SessionStore } from './sessions.ts';
 import { whenRequestClosed } from '../request-closed.ts';
 
@@ -49,15 +54,17 @@ export interface ClinicalAppOptions {
   store: RecordsRepository;
   /** Runs workflows for `POST /api/drafts`; without one that route answers 503. */
   runner?: WorkflowRunner;
+  /** The runner's model, described by `GET /api/status` (id, backend, capabilities, health). */
+  model?: ChatModel;
   logger: Logger;
   limits?: Partial<ClinicalAppLimits>;
   /** Clock for session expiry, in ms. Default: Date.now. */
   now?: () => number;
 }
 
-const publicRoutes = new Set(['POST /api/session']);
+const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
-export function buildClinicalApp({ store, runner, logger, limits, now }: ClinicalAppOptions): FastifyInstance {
+export function buildClinicalApp({ store, runner, model, logger, limits, now }: ClinicalAppOptions): FastifyInstance {
   const { bodyLimitBytes, sessionTtlMs } = { ...defaultClinicalAppLimits, ...limits };
   for (const [name, value] of Object.entries({ bodyLimitBytes, sessionTtlMs })) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
@@ -66,6 +73,16 @@ export function buildClinicalApp({ store, runner, logger, limits, now }: Clinica
   const sessions = new SessionStore(sessionTtlMs, now);
   const users = new WeakMap<FastifyRequest, User>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
+
+  // Every route is in the OpenAPI document: registering one without an entry in routeDocs fails here.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      if (!routeDocs.some((doc) => doc.method === method && doc.url === route.url)) {
+        throw new NorthstationError('config_invalid', `route ${method} ${route.url} has no entry in openapi.ts routeDocs`);
+      }
+    }
+  });
 
   /** The authenticated user (every route but the public ones runs after `authenticate`). */
   const userOf = (request: FastifyRequest): User => {
@@ -124,6 +141,10 @@ export function buildClinicalApp({ store, runner, logger, limits, now }: Clinica
     const body = parse(draftBody, request.body);
     const actor = await authoriseOn(user, 'draft.create', request);
     if (runner === undefined) throw new NorthstationError('overloaded', 'no model is loaded on this server, so drafts cannot be generated; start it with a model');
+    if (wantsEventStream(request)) {
+      await streamDraft(request, reply, runner, body, actor);
+      return reply;
+    }
     const draft = await runner.run(body.workflow, body.input, { signal: abortOnClose(reply) });
     const stored = await store.createDraft({ encounterId: body.encounterId, input: body.input, draft }, actor);
     return sendDraft(reply.code(201), stored);
@@ -175,6 +196,41 @@ export function buildClinicalApp({ store, runner, logger, limits, now }: Clinica
     return sendDraft(reply, await store.withdraw(id, reason, actor));
   });
 
+  // — worklist —
+
+  app.get('/api/worklist', async (request) => {
+    const user = userOf(request);
+    const query = parse(worklistQuery, request.query, 'query');
+    refuseIfNeverAllowed(user, 'draft.read');
+    // Whoever may read every draft sees every draft; an 'own'-scoped reader (an integration) only its own.
+    const onlyOwn = !can(principal(user), 'draft.read');
+    const drafts = await store.listDrafts(
+      { limit: query.limit, ...(query.state === undefined ? {} : { state: query.state }), ...(query.workflow === undefined ? {} : { workflow: query.workflow }), ...(onlyOwn ? { createdBy: user.id } : {}) },
+      actorFor(user, 'draft.read', request),
+    );
+    return { drafts };
+  });
+
+  // — status and docs —
+
+  app.get('/api/status', (request, reply) => {
+    userOf(request);
+    return reply.send({
+      model: model === undefined ? null : {
+        id: model.info.id,
+        backend: model.info.backend,
+        synthetic: model.info.synthetic,
+        ...(model.info.contextSize === undefined ? {} : { contextSize: model.info.contextSize }),
+        capabilities: model.capabilities,
+        health: model.health?.() ?? { ready: true },
+      },
+      workflows: runner?.workflows ?? [],
+    });
+  });
+
+  const docs = JSON.stringify(openApiDocument());
+  app.get('/docs', (_request, reply) => reply.type('application/json; charset=utf-8').send(docs));
+
   // — audit —
 
   app.get('/api/audit', async (request) => {
@@ -196,6 +252,38 @@ export function buildClinicalApp({ store, runner, logger, limits, now }: Clinica
       else authorise(principal(user), action, await store.getDraft(id, actorFor(user, 'draft.read', request)));
     }
     return actorFor(user, action, request);
+  }
+
+  /**
+   * `POST /api/drafts` as Server-Sent Events: the runner's progress events as
+   * they come, then `draft-stored` (the stored draft) or `error` (the error
+   * shape). The client going away aborts the workflow, and nothing is stored.
+   */
+  async function streamDraft(request: FastifyRequest, reply: FastifyReply, workflows: WorkflowRunner, body: { encounterId: string; workflow: string; input: unknown }, actor: Actor): Promise<void> {
+    const signal = abortOnClose(reply);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    const send = (event: string, data: unknown): void => {
+      if (!raw.writableEnded && !raw.destroyed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    try {
+      const draft = await workflows.run(body.workflow, body.input, {
+        signal,
+        onEvent: (event) => {
+          if (event.type !== 'draft-ready') send(event.type, event);
+        },
+      });
+      signal.throwIfAborted();
+      const stored = await store.createDraft({ encounterId: body.encounterId, input: body.input, draft }, actor);
+      send('draft-stored', stored);
+    } catch (error) {
+      const failure = toClinicalError(error);
+      errorCodes.set(request, failure.code);
+      send('error', failure.body);
+    } finally {
+      if (!raw.writableEnded) raw.end();
+    }
   }
 
   /** The signer proves it is still them: a wrong password is 'unauthorized' (and counts towards lockout). */
@@ -252,6 +340,11 @@ const publicUser = (user: User) => ({ id: user.id, username: user.username, disp
 /** The draft, with its version as the ETag the next change sends back in If-Match. */
 function sendDraft(reply: FastifyReply, draft: StoredDraft): FastifyReply {
   return reply.header('etag', `"${draft.version}"`).send(draft);
+}
+
+/** Whether the client asked for Server-Sent Events. */
+function wantsEventStream(request: FastifyRequest): boolean {
+  return /(^|,)\s*text\/event-stream\b/i.test(request.headers.accept ?? '');
 }
 
 /** Aborts the workflow when the client goes away before the answer is sent. */

@@ -39,6 +39,14 @@ const rows: Row[] = [
     },
   },
   {
+    route: 'POST /api/drafts (Accept: text/event-stream)',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => {
+      const { encounterId } = await seed(h, h.ids.nurse);
+      return { method: 'POST', url: '/api/drafts', headers: { accept: 'text/event-stream' }, payload: { encounterId, workflow: 'soap-note', input: { transcript } } };
+    },
+  },
+  {
     route: "GET /api/drafts/:id (a nurse's draft)",
     expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
     request: async (h) => ({ method: 'GET', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}` }),
@@ -83,6 +91,21 @@ const rows: Row[] = [
     request: async (h) => ({ method: 'POST', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}/withdraw`, payload: { reason: 'wrong patient' } }),
   },
   {
+    route: 'GET /api/worklist',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/worklist?state=draft' }),
+  },
+  {
+    route: 'GET /api/status',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/status' }),
+  },
+  {
+    route: 'GET /docs',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/docs' }),
+  },
+  {
     route: 'GET /api/audit',
     expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
     request: () => Promise.resolve({ method: 'GET', url: '/api/audit' }),
@@ -97,6 +120,23 @@ after(async () => {
   await h.close();
 });
 
+test('matrix: the public routes answer without credentials', async () => {
+  for (const row of rows.filter((candidate) => publicRows.has(candidate.route))) {
+    const response = await call(h, undefined, await row.request(h, 'nurse'));
+    assert.equal(response.statusCode, row.route === 'GET /docs' ? 200 : 201, row.route);
+  }
+});
+
+test('matrix: every route in the OpenAPI document has a row here', async () => {
+  const documented = (await call(h, undefined, { method: 'GET', url: '/docs' })).json<{ paths: Record<string, Record<string, unknown>> }>().paths;
+  for (const [path, operations] of Object.entries(documented)) {
+    for (const method of Object.keys(operations)) {
+      const route = `${method.toUpperCase()} ${path.replaceAll(/\{(\w+)\}/g, ':$1')}`;
+      assert.ok(rows.some((row) => row.route === route || row.route.startsWith(`${route} `)), `no matrix row for ${route}`);
+    }
+  }
+});
+
 for (const row of rows) {
   test(`matrix: ${row.route}`, async () => {
     for (const role of roleNames) {
@@ -107,9 +147,11 @@ for (const row of rows) {
   });
 }
 
-test('matrix: every route refuses a request without credentials (401, one shape), except signing in', async () => {
+const publicRows = new Set(['POST /api/session', 'GET /docs']);
+
+test('matrix: every route refuses a request without credentials (401, one shape), except signing in and the docs', async () => {
   for (const row of rows) {
-    if (row.route === 'POST /api/session') continue;
+    if (publicRows.has(row.route)) continue;
     const response = await call(h, undefined, await row.request(h, 'nurse'));
     assert.equal(response.statusCode, 401, row.route);
     assert.deepEqual(Object.keys(response.json<object>()), ['error']);

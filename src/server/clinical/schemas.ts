@@ -50,3 +50,11 @@ export function parseIfMatch(header: string | string[] | undefined): number {
   if (!match?.[1]) throw badRequest('If-Match must be a draft version number, e.g. If-Match: "3"', { field: 'If-Match' });
   return Number(match[1]);
 }
+
+export const draftStates = ['draft', 'signed', 'amended', 'entered-in-error'] as const;
+
+export const worklistQuery = z.strictObject({
+  state: z.enum(draftStates).optional(),
+  workflow: text(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { ChatModel } from '../../engine/chat-model.ts';
 import { createLogger } from '../../core/log.ts';
 import type { Actor } from '../../records/audit.ts';
 import { generateDataKey } from '../../records/field-cipher.ts';
@@ -36,8 +37,13 @@ const soapAnswer = JSON.stringify({
 });
 
 /** A soap-note runner over a scripted model that gives the same answer `calls` times. */
-export function scriptedRunner(calls = 100): WorkflowRunner {
-  return createWorkflowRunner({ model: new ScriptedModel(Array<string>(calls).fill(soapAnswer)), workflows: [soapNoteWorkflow as unknown as AnyWorkflow] });
+export function scriptedRunner(calls = 100, model: ChatModel = scriptedModel(calls)): WorkflowRunner {
+  return createWorkflowRunner({ model, workflows: [soapNoteWorkflow as unknown as AnyWorkflow] });
+}
+
+/** The scripted model `scriptedRunner` uses, for a test that also hands it to the app (GET /api/status). */
+export function scriptedModel(calls = 100): ChatModel {
+  return new ScriptedModel(Array<string>(calls).fill(soapAnswer));
 }
 
 export interface Harness {
@@ -55,7 +61,7 @@ export interface Harness {
 
 export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
 
-export async function harness(options: { runner?: WorkflowRunner | null; limits?: Partial<ClinicalAppLimits> } = {}): Promise<Harness> {
+export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
   const store = openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast });
   const logLines: string[] = [];
@@ -64,6 +70,7 @@ export async function harness(options: { runner?: WorkflowRunner | null; limits?
   const app = buildClinicalApp({
     store,
     ...(runner === undefined ? {} : { runner }),
+    ...(options.model === undefined ? {} : { model: options.model }),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     now: () => clock.now,

@@ -1,0 +1,109 @@
+/**
+ * The clinical API's OpenAPI 3.1 document, served at `GET /docs` (no auth, no
+ * PHI). Request bodies and queries come from the zod schemas the routes parse
+ * with (`z.toJSONSchema`), so the document cannot drift from validation.
+ * Every route the app registers must have an entry in `routeDocs` (app.ts
+ * refuses to start otherwise).
+ */
+import { z } from 'zod';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
+
+export interface RouteDoc {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Fastify's pattern, e.g. '/api/drafts/:id'. */
+  url: string;
+  summary: string;
+  /** False for the routes that need no bearer token. */
+  auth: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Sends `If-Match: <version>`. */
+  ifMatch?: boolean;
+  /** Success status and what it returns. */
+  ok: { status: number; description: string; sse?: boolean };
+}
+
+export const routeDocs: readonly RouteDoc[] = [
+  { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: 'The session token and user' } },
+  { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
+  {
+    method: 'POST',
+    url: '/api/drafts',
+    summary: 'Run a workflow and store its draft. With Accept: text/event-stream, streams progress events (prefill-progress, text-delta, guard-finding) and ends with draft-stored or error',
+    auth: true,
+    body: draftBody,
+    ok: { status: 201, description: 'The stored draft (ETag: its version); 200 with an event stream when asked for one', sse: true },
+  },
+  { method: 'GET', url: '/api/drafts/:id', summary: 'Read a draft (an audited read)', auth: true, ok: { status: 200, description: 'The draft (ETag: its version)' } },
+  { method: 'PATCH', url: '/api/drafts/:id', summary: 'Edit a draft (optimistic locking)', auth: true, body: editBody, ifMatch: true, ok: { status: 200, description: 'The edited draft' } },
+  { method: 'POST', url: '/api/drafts/:id/sign', summary: 'Sign a draft, re-authenticating with the password', auth: true, body: signBody, ifMatch: true, ok: { status: 200, description: 'The signed document' } },
+  { method: 'POST', url: '/api/drafts/:id/amend', summary: 'Amend a signed document with a reason and re-authentication', auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
+  { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error'", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
+  { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
+  { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
+  { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },
+  { method: 'GET', url: '/docs', summary: 'This OpenAPI document', auth: false, ok: { status: 200, description: 'OpenAPI 3.1 JSON' } },
+];
+
+const errorShape = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', description: 'A stable NorthstationError code' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12 already: only the dialect marker goes.
+  const converted = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete converted.$schema;
+  return converted;
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+function operation(route: RouteDoc): Record<string, unknown> {
+  const parameters: Record<string, unknown>[] = [];
+  for (const match of route.url.matchAll(/:(\w+)/g)) parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string', maxLength: 100 } });
+  if (route.ifMatch === true) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The draft version you read, e.g. "3"' });
+  if (route.query !== undefined) {
+    const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+  }
+  const okContent: Record<string, unknown> = { 'application/json': { schema: {} } };
+  if (route.ok.sse === true) okContent['text/event-stream'] = { schema: { type: 'string' } };
+  return {
+    summary: route.summary,
+    ...(route.auth ? {} : { security: [] }),
+    ...(parameters.length === 0 ? {} : { parameters }),
+    ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
+    responses: {
+      [String(route.ok.status)]: { description: route.ok.description, content: okContent },
+      '4XX': errorResponse('A client error, in the one error shape'),
+      '5XX': errorResponse('A server error or no model loaded (503), in the one error shape'),
+    },
+  };
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routeDocs) {
+    const path = route.url.replaceAll(/:(\w+)/g, '{$1}');
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Northstation clinical API', version: '1' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: "An API token ('ns_…') or a session token from POST /api/session ('nss_…')" } },
+      schemas: { Error: errorShape },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
