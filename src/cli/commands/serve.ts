@@ -7,6 +7,12 @@ import { parseArgs } from 'node:util';
 import { createRedactingLogger } from '../../safety/safe-logger.ts';
 import { buildOpenAiApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
+import { buildClinicalApp } from '../../server/clinical/app.ts';
+import { loadDataKey } from '../../records/field-cipher.ts';
+import { openSqliteStore } from '../../records/sqlite-store.ts';
+import { workflows } from '../../workflows/index.ts';
+import { createWorkflowRunner } from '../../workflows/runner.ts';
+import { NorthstationError } from '../../core/errors.ts';
 import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
 import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner } from '../model-args.ts';
 
@@ -14,6 +20,10 @@ const help = `usage: northstation serve (--model FILE | --synthetic | --upstream
 
   --host H      interface to listen on (default 127.0.0.1; 0.0.0.0 exposes the API to the network)
   --port P      TCP port (default 8080)
+  --clinical-port P
+                also serve the clinical API (accounts, drafts, sign-off, audit; OpenAPI at /docs)
+                on port P, over the records database; needs NORTHSTATION_DATA_KEY_FILE
+  --db FILE     the records database (default: <data home>/records.sqlite)
 ${conformanceArgsHelp}
 
 ${modelArgsHelp}`;
@@ -21,7 +31,15 @@ ${modelArgsHelp}`;
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...modelArgOptions, ...conformanceArgOptions, host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...modelArgOptions,
+      ...conformanceArgOptions,
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'clinical-port': { type: 'string' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -29,12 +47,16 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const port = optionalInteger('--port', values.port) ?? 8080;
+  const clinicalPort = optionalInteger('--clinical-port', values['clinical-port']);
+  // Checked before the model loads: a missing key should fail in a second, not after minutes.
+  const dataKey = clinicalPort === undefined ? undefined : requireDataKey();
   const logger = createRedactingLogger();
   const model = await openModelFromArgs(values, logger);
   const banner = syntheticBanner(model);
   if (banner) process.stderr.write(banner + '\n');
+  let identity;
   try {
-    await enforceConformance(model, values['override-conformance']);
+    identity = await enforceConformance(model, values['override-conformance']);
   } catch (error) {
     await model.dispose();
     throw error;
@@ -43,6 +65,25 @@ export async function run(args: string[]): Promise<number> {
   const app = buildOpenAiApp({ model, logger });
   const server = await startServer({ app, host: values.host, port, logger });
   process.stderr.write(`Serving "${model.info.id}" at ${server.url}/v1 (OpenAI-compatible). Ctrl-C stops.\n`);
+  if (clinicalPort !== undefined && dataKey !== undefined) {
+    const store = openSqliteStore({ ...(values.db === undefined ? {} : { path: values.db }), key: dataKey });
+    const runner = createWorkflowRunner({ model, workflows, ...(identity.file ? { modelSha256: identity.file.sha256 } : {}) });
+    const clinical = buildClinicalApp({ store, runner, model, logger });
+    clinical.addHook('onClose', () => store.close());
+    const clinicalServer = await startServer({ app: clinical, host: values.host, port: clinicalPort, logger });
+    process.stderr.write(`Clinical API at ${clinicalServer.url}/api (OpenAPI at ${clinicalServer.url}/docs).\n`);
+  }
   await new Promise<void>((resolve) => app.server.once('close', resolve));
   return 0;
+}
+
+function requireDataKey(): Buffer {
+  const key = loadDataKey();
+  if (!key) {
+    throw new NorthstationError(
+      'config_invalid',
+      'the clinical API keeps patient data encrypted: set NORTHSTATION_DATA_KEY_FILE to a file holding 32 random bytes in base64 (e.g. head -c 32 /dev/urandom | base64 > data.key)',
+    );
+  }
+  return key;
 }
