@@ -18,6 +18,7 @@ export const localSystems = {
   modelCard: `${localBase}/NamingSystem/model-card`,
   promptTemplate: `${localBase}/NamingSystem/prompt-template-sha256`,
   inputSha256: `${localBase}/NamingSystem/input-sha256`,
+  errorCode: `${localBase}/CodeSystem/error-code`,
 } as const;
 
 export const loinc = 'http://loinc.org';

@@ -3,6 +3,7 @@ export type { Bundle, BundleEntry, Coding, CodeableConcept, Reference, Resource 
 export { aiAssertedLabel, aiDevice, aiDeviceType, aiProvenance, fhirStatus, type Lifecycle } from './ai-transparency.ts';
 export { defaultFhirBaseUrl, fhirId, localSystems } from './ids.ts';
 export { escapeXhtml } from './narrative.ts';
+export { operationOutcome } from './operation-outcome.ts';
 export {
   asSoapNoteContent,
   draftSoapNoteBundle,

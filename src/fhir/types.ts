@@ -54,12 +54,16 @@ export interface Resource {
 export interface BundleEntry {
   fullUrl: string;
   resource: Resource;
+  /** Searchset Bundles only: why the entry is there. */
+  search?: { mode: 'match' | 'include' | 'outcome' };
 }
 
 export interface Bundle extends Resource {
   resourceType: 'Bundle';
-  type: 'document' | 'collection';
+  type: 'document' | 'collection' | 'searchset';
   identifier?: Identifier;
+  /** Searchset Bundles only: the number of matches. */
+  total?: number;
   timestamp?: string;
   entry: BundleEntry[];
 }

@@ -117,6 +117,10 @@ export interface DraftListFilter {
   workflow?: string;
   /** Only drafts this user (or integration) created. */
   createdBy?: string;
+  /** Only this patient's drafts. */
+  patientId?: string;
+  /** Only this encounter's drafts. */
+  encounterId?: string;
   /** At most this many rows (1 to 500). */
   limit: number;
 }

@@ -281,7 +281,14 @@ export class SqliteRecordsStore implements RecordsRepository {
       }
       const where: string[] = [];
       const params: string[] = [];
-      for (const [column, value] of [['d.status', filter.state], ['d.workflow', filter.workflow], ['d.created_by', filter.createdBy]] as const) {
+      const conditions = [
+        ['d.status', filter.state],
+        ['d.workflow', filter.workflow],
+        ['d.created_by', filter.createdBy],
+        ['e.patient_id', filter.patientId],
+        ['d.encounter_id', filter.encounterId],
+      ] as const;
+      for (const [column, value] of conditions) {
         if (value === undefined) continue;
         where.push(`${column} = ?`);
         params.push(value);
@@ -293,7 +300,7 @@ export class SqliteRecordsStore implements RecordsRepository {
          ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
          ORDER BY d.created_at ${order}, d.rowid ${order} LIMIT ?`,
       ).all(...params, filter.limit);
-      const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`])];
+      const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`]), ...(filter.patientId === undefined ? [] : [`patient=${filter.patientId}`]), ...(filter.encounterId === undefined ? [] : [`encounter=${filter.encounterId}`])];
       this.#audit(actor, { action: 'worklist.read', resourceType: 'worklist', resourceId: scope.join('&') });
       return rows.map((row) => ({
         id: str(row, 'id'),

@@ -28,14 +28,16 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { NorthstationError, notFound } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
-import { tokenPrefix } from '../../records/accounts/api-tokens.ts';
+import { hashToken, tokenPrefix } from '../../records/accounts/api-tokens.ts';
 import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
 import type { ChatModel } from '../../engine/chat-model.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
 import { toClinicalError } from './errors.ts';
+import { fhirRoutes } from './fhir-routes.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
-import { SessionStore } from './sessions.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { SessionStore, type Session } from './sessions.ts';
 import { whenRequestClosed } from '../request-closed.ts';
 
 export interface ClinicalAppLimits {
@@ -43,11 +45,32 @@ export interface ClinicalAppLimits {
   bodyLimitBytes: number;
   /** How long a login session lasts. Default: 8 hours (one shift). */
   sessionTtlMs: number;
+  /** Live login sessions per user; signing in once more revokes that user's oldest. Default: 10. */
+  maxSessionsPerUser: number;
+  /** Live login sessions in all (memory bound); past it sign-in answers 503. Default: 10,000. */
+  maxSessions: number;
+  /** Sustained requests per minute per bearer token (session or API token). Default: 120. */
+  requestsPerMinute: number;
+  /** Requests a token may send at once after a quiet spell. Default: 30. */
+  requestBurst: number;
+  /** Sign-in attempts (`POST /api/session`) per minute per client IP, successful or not. Default: 10. */
+  loginAttemptsPerMinute: number;
+  /** Sign-in attempts an IP may make at once. Default: 10. */
+  loginBurst: number;
+  /** Rate-limit buckets kept per limiter (memory bound; idle ones are forgotten first). Default: 10,000. */
+  maxRateLimitBuckets: number;
 }
 
 export const defaultClinicalAppLimits: Readonly<ClinicalAppLimits> = {
   bodyLimitBytes: 1024 * 1024,
   sessionTtlMs: 8 * 60 * 60 * 1000,
+  maxSessionsPerUser: 10,
+  maxSessions: 10_000,
+  requestsPerMinute: 120,
+  requestBurst: 30,
+  loginAttemptsPerMinute: 10,
+  loginBurst: 10,
+  maxRateLimitBuckets: 10_000,
 };
 
 export interface ClinicalAppOptions {
@@ -58,20 +81,25 @@ export interface ClinicalAppOptions {
   model?: ChatModel;
   logger: Logger;
   limits?: Partial<ClinicalAppLimits>;
-  /** Clock for session expiry, in ms. Default: Date.now. */
+  /** Clock for session expiry and rate limits, in ms. Default: Date.now. */
   now?: () => number;
 }
 
 const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
 export function buildClinicalApp({ store, runner, model, logger, limits, now }: ClinicalAppOptions): FastifyInstance {
-  const { bodyLimitBytes, sessionTtlMs } = { ...defaultClinicalAppLimits, ...limits };
-  for (const [name, value] of Object.entries({ bodyLimitBytes, sessionTtlMs })) {
+  const resolved = { ...defaultClinicalAppLimits, ...limits };
+  for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
   }
+  const { bodyLimitBytes, sessionTtlMs } = resolved;
   const app = Fastify({ logger: false, bodyLimit: bodyLimitBytes });
-  const sessions = new SessionStore(sessionTtlMs, now);
+  const sessions = new SessionStore({ ttlMs: sessionTtlMs, maxPerUser: resolved.maxSessionsPerUser, maxTotal: resolved.maxSessions }, now);
+  const tokenLimiter = new RateLimiter({ perMinute: resolved.requestsPerMinute, burst: resolved.requestBurst, maxBuckets: resolved.maxRateLimitBuckets }, now);
+  const loginLimiter = new RateLimiter({ perMinute: resolved.loginAttemptsPerMinute, burst: resolved.loginBurst, maxBuckets: resolved.maxRateLimitBuckets }, now);
   const users = new WeakMap<FastifyRequest, User>();
+  /** The session token a request came with, when it came with one (for logout). */
+  const sessionTokens = new WeakMap<FastifyRequest, string>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
 
   // Every route is in the OpenAPI document: registering one without an entry in routeDocs fails here.
@@ -91,10 +119,32 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
     return user;
   };
 
+  /** A 429 in the error shape, with Retry-After in whole seconds. */
+  const tooManyRequests = (request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number, message: string): FastifyReply => {
+    errorCodes.set(request, rateLimitedCode);
+    return reply.code(429).header('retry-after', String(retryAfterSeconds)).send({ error: { code: rateLimitedCode, message } });
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     logWhenClosed(request, reply, logger, users, errorCodes);
-    if (publicRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
-    users.set(request, await authenticate(request, store, sessions));
+    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+    if (route === 'POST /api/session') {
+      // Per client IP: sign-in is the one unauthenticated route that costs a password hash.
+      const decision = loginLimiter.take(`ip:${request.ip}`);
+      if (!decision.allowed) return tooManyRequests(request, reply, decision.retryAfterSeconds, `too many sign-in attempts from this address; try again in ${decision.retryAfterSeconds} s`);
+    }
+    if (publicRoutes.has(route)) return;
+    const credential = bearerOf(request);
+    // Keyed by session id or the API token's hash, never the raw token. API tokens are limited
+    // before the store is asked, so a flood with one token costs no database work.
+    const session = credential.startsWith(tokenPrefix) ? undefined : sessions.session(credential);
+    const key = credential.startsWith(tokenPrefix) ? `api:${hashToken(credential)}` : session === undefined ? undefined : `session:${session.id}`;
+    if (key !== undefined) {
+      const decision = tokenLimiter.take(key);
+      if (!decision.allowed) return tooManyRequests(request, reply, decision.retryAfterSeconds, `too many requests with this token; try again in ${decision.retryAfterSeconds} s`);
+    }
+    if (session !== undefined) sessionTokens.set(request, credential);
+    users.set(request, await authenticate(credential, request, store, session));
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -120,6 +170,14 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
       expiresAt: new Date(session.expiresAt).toISOString(),
       user: publicUser(user),
     });
+  });
+
+  app.delete('/api/session', async (request, reply) => {
+    userOf(request);
+    const token = sessionTokens.get(request);
+    if (token === undefined) throw new NorthstationError('bad_request', 'only a session token signs out; an API token is revoked by an admin instead');
+    sessions.revoke(token);
+    return reply.code(204).send();
   });
 
   // — encounters —
@@ -240,6 +298,10 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
     return { events: await store.listAuditEvents(query.resourceId === undefined ? {} : { resourceId: query.resourceId }) };
   });
 
+  // — FHIR R4 reads (fhir-routes.ts: its own error handler answers OperationOutcomes) —
+
+  void app.register(fhirRoutes, { store, userOf, onError: (request, code) => errorCodes.set(request, code) });
+
   /**
    * Authorises `action` and returns the actor to record it under. Rules scoped
    * 'own' need the resource: the draft `id` is then read (an audited read) to
@@ -301,16 +363,27 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
   return app;
 }
 
-async function authenticate(request: FastifyRequest, store: RecordsRepository, sessions: SessionStore): Promise<User> {
+/** The bearer token the request carries, or 'unauthorized'. */
+function bearerOf(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer +(\S+)$/i.exec(header.trim());
   const token = match?.[1];
   if (token === undefined) throw new NorthstationError('unauthorized', 'sign in first: send Authorization: Bearer <token>');
-  if (token.startsWith(tokenPrefix)) return store.authenticateToken(token, contextOf(request));
-  const user = sessions.lookup(token);
-  if (user === undefined) throw new NorthstationError('unauthorized', 'the session is unknown or has expired: sign in again');
-  return user;
+  return token;
 }
+
+/** The user behind an API token (checked by the store) or a session (already looked up). */
+async function authenticate(token: string, request: FastifyRequest, store: RecordsRepository, session: Session | undefined): Promise<User> {
+  if (token.startsWith(tokenPrefix)) return store.authenticateToken(token, contextOf(request));
+  if (session === undefined) throw new NorthstationError('unauthorized', 'the session is unknown, signed out or has expired: sign in again');
+  return session.user;
+}
+
+/**
+ * The error code of a 429. Not (yet) in core/errors.ts's vocabulary, whose
+ * mapper has no 429: the clinical API sends this answer itself.
+ */
+export const rateLimitedCode = 'rate_limited';
 
 const principal = (user: User): Principal => ({ id: user.id, roles: user.roles });
 

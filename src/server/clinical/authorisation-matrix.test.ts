@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import type { Role } from '../../records/accounts/policy.ts';
+import type { LightMyRequestResponse } from 'fastify';
+import { seedFhir } from './fhir-test-support.ts';
 import { call, harness, password, roleNames, seed, transcript, type Harness } from './test-helpers.ts';
 
 type Cell = Record<Role, number>;
@@ -17,13 +19,36 @@ interface Row {
   expected: Cell;
   /** Builds the request for one cell (seeding what the route needs). */
   request(h: Harness, role: Role): Promise<InjectOptions>;
+  /** Undoes what the request changed in the harness (run after each cell). */
+  after?(h: Harness, role: Role): void;
 }
+
+/** The shared tokens a sign-out row swapped out, put back by its `after`. */
+const swapped = new Map<Role, string>();
 
 const rows: Row[] = [
   {
     route: 'POST /api/session',
     expected: { nurse: 201, physician: 201, admin: 201, integration: 201 },
     request: (h, role) => Promise.resolve({ method: 'POST', url: '/api/session', payload: { username: h.usernames[role], password } }),
+  },
+  {
+    // People sign out a fresh session (not the shared one); the integration's API token is not a session: 400.
+    route: 'DELETE /api/session',
+    expected: { nurse: 204, physician: 204, admin: 204, integration: 400 },
+    request: async (h, role) => {
+      if (role !== 'integration') {
+        const login = await h.app.inject({ method: 'POST', url: '/api/session', payload: { username: h.usernames[role], password } });
+        swapped.set(role, h.tokens[role]);
+        h.tokens[role] = login.json<{ token: string }>().token;
+      }
+      return { method: 'DELETE', url: '/api/session' };
+    },
+    after: (h, role) => {
+      const shared = swapped.get(role);
+      if (shared !== undefined) h.tokens[role] = shared;
+      swapped.delete(role);
+    },
   },
   {
     route: 'POST /api/encounters',
@@ -110,7 +135,49 @@ const rows: Row[] = [
     expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
     request: () => Promise.resolve({ method: 'GET', url: '/api/audit' }),
   },
+  {
+    route: "GET /fhir/R4/Composition/:id (a nurse's SOAP note)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Composition/${(await seedFhir(h, h.ids.nurse)).soapId}` }),
+  },
+  {
+    route: "GET /fhir/R4/Composition/:id (the integration's own SOAP note)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Composition/${(await seedFhir(h, h.ids.integration)).soapId}` }),
+  },
+  {
+    route: "GET /fhir/R4/Bundle/:id (a nurse's SOAP note)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Bundle/${(await seedFhir(h, h.ids.nurse)).soapId}` }),
+  },
+  {
+    route: "GET /fhir/R4/Observation (a nurse's patient: an integration gets an empty searchset)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Observation?subject=Patient/${(await seedFhir(h, h.ids.nurse)).patientId}` }),
+  },
+  {
+    route: "GET /fhir/R4/Patient/:id/$export (a nurse's patient)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Patient/${(await seedFhir(h, h.ids.nurse)).patientId}/$export` }),
+  },
+  {
+    route: "GET /fhir/R4/Patient/:id/$export (the integration's own patient)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Patient/${(await seedFhir(h, h.ids.integration)).patientId}/$export` }),
+  },
 ];
+
+/** The stable error code: the one error shape, or an OperationOutcome's issue details on the /fhir/R4 routes. */
+function errorCodeOf(route: string, response: LightMyRequestResponse): string | undefined {
+  if (route.includes(' /fhir/R4/')) {
+    const body = response.json<{ resourceType?: string; issue?: { details?: { coding?: { code?: string }[] } }[] }>();
+    assert.equal(body.resourceType, 'OperationOutcome', route);
+    assert.match(String(response.headers['content-type']), /^application\/fhir\+json/, route);
+    return body.issue?.[0]?.details?.coding?.[0]?.code;
+  }
+  assert.deepEqual(Object.keys(response.json<object>()), ['error']);
+  return response.json<{ error: { code: string } }>().error.code;
+}
 
 let h: Harness;
 before(async () => {
@@ -141,8 +208,9 @@ for (const row of rows) {
   test(`matrix: ${row.route}`, async () => {
     for (const role of roleNames) {
       const response = await call(h, role, await row.request(h, role));
+      row.after?.(h, role);
       assert.equal(response.statusCode, row.expected[role], `${row.route} as ${role}: ${response.body.slice(0, 300)}`);
-      if (response.statusCode === 403) assert.equal(response.json<{ error: { code: string } }>().error.code, 'forbidden');
+      if (response.statusCode === 403) assert.equal(errorCodeOf(row.route, response), 'forbidden');
     }
   });
 }
@@ -153,9 +221,9 @@ test('matrix: every route refuses a request without credentials (401, one shape)
   for (const row of rows) {
     if (publicRows.has(row.route)) continue;
     const response = await call(h, undefined, await row.request(h, 'nurse'));
+    row.after?.(h, 'nurse');
     assert.equal(response.statusCode, 401, row.route);
-    assert.deepEqual(Object.keys(response.json<object>()), ['error']);
-    assert.equal(response.json<{ error: { code: string } }>().error.code, 'unauthorized');
+    assert.equal(errorCodeOf(row.route, response), 'unauthorized', row.route);
     assert.equal(response.headers['www-authenticate'], 'Bearer');
   }
 });

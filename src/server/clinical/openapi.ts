@@ -6,10 +6,10 @@
  * refuses to start otherwise).
  */
 import { z } from 'zod';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
 
 export interface RouteDoc {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Fastify's pattern, e.g. '/api/drafts/:id'. */
   url: string;
   summary: string;
@@ -19,12 +19,15 @@ export interface RouteDoc {
   query?: z.ZodType;
   /** Sends `If-Match: <version>`. */
   ifMatch?: boolean;
+  /** Answers application/fhir+json, errors as OperationOutcome. */
+  fhir?: boolean;
   /** Success status and what it returns. */
   ok: { status: number; description: string; sse?: boolean };
 }
 
 export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: 'The session token and user' } },
+  { method: 'DELETE', url: '/api/session', summary: 'Sign out: the session token in Authorization stops working at once (API tokens are revoked by an admin instead)', auth: true, ok: { status: 204, description: 'Signed out' } },
   { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
   {
     method: 'POST',
@@ -42,6 +45,10 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
   { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
   { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },
+  { method: 'GET', url: '/fhir/R4/Composition/:id', summary: 'A SOAP note as a FHIR R4 document Bundle (Composition first; an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
+  { method: 'GET', url: '/fhir/R4/Bundle/:id', summary: 'The same SOAP note document Bundle, by the draft id (an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
+  { method: 'GET', url: '/fhir/R4/Observation', summary: "Triage Observations (CTAS, NEWS2, vitals) of a patient's or an encounter's triage drafts (audited reads). Errors are OperationOutcomes", auth: true, fhir: true, query: observationQuery, ok: { status: 200, description: 'Bundle (type searchset)' } },
+  { method: 'GET', url: '/fhir/R4/Patient/:id/$export', summary: "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, Provenance, Device (audited reads). Errors are OperationOutcomes", auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type collection)' } },
   { method: 'GET', url: '/docs', summary: 'This OpenAPI document', auth: false, ok: { status: 200, description: 'OpenAPI 3.1 JSON' } },
 ];
 
@@ -58,12 +65,30 @@ const errorShape = {
   },
 } as const;
 
+const fhirErrorResponse = (description: string) => ({ description, content: { 'application/fhir+json': { schema: { $ref: '#/components/schemas/OperationOutcome' } } } });
+
+const operationOutcomeShape = {
+  type: 'object',
+  required: ['resourceType', 'issue'],
+  properties: {
+    resourceType: { const: 'OperationOutcome' },
+    issue: { type: 'array', items: { type: 'object', description: 'severity, code (FHIR issue-type) and details.coding[0].code: the stable NorthstationError code' } },
+  },
+} as const;
+
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   // OpenAPI 3.1 schemas are JSON Schema 2020-12 already: only the dialect marker goes.
   const converted = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete converted.$schema;
   return converted;
 }
+
+/** Rate limits (app.ts ClinicalAppLimits): per bearer token, and per client IP for signing in. Always in the one error shape. */
+const rateLimitedResponse = {
+  description: "Too many requests with this token (or sign-in attempts from this address): code 'rate_limited', in the one error shape",
+  headers: { 'Retry-After': { description: 'Whole seconds until a request may succeed', schema: { type: 'integer', minimum: 1 } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
@@ -75,7 +100,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
     const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
-  const okContent: Record<string, unknown> = { 'application/json': { schema: {} } };
+  const okContent: Record<string, unknown> = { [route.fhir === true ? 'application/fhir+json' : 'application/json']: { schema: {} } };
   if (route.ok.sse === true) okContent['text/event-stream'] = { schema: { type: 'string' } };
   return {
     summary: route.summary,
@@ -83,9 +108,11 @@ function operation(route: RouteDoc): Record<string, unknown> {
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
     responses: {
-      [String(route.ok.status)]: { description: route.ok.description, content: okContent },
-      '4XX': errorResponse('A client error, in the one error shape'),
-      '5XX': errorResponse('A server error or no model loaded (503), in the one error shape'),
+      [String(route.ok.status)]: route.ok.status === 204 ? { description: route.ok.description } : { description: route.ok.description, content: okContent },
+      ...(route.auth || (route.method === 'POST' && route.url === '/api/session') ? { '429': rateLimitedResponse } : {}),
+      ...(route.fhir === true
+        ? { '4XX': fhirErrorResponse('A client error, as a FHIR OperationOutcome'), '5XX': fhirErrorResponse('A server error, as a FHIR OperationOutcome') }
+        : { '4XX': errorResponse('A client error, in the one error shape'), '5XX': errorResponse('A server error or no model loaded (503), in the one error shape') }),
     },
   };
 }
@@ -101,7 +128,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Northstation clinical API', version: '1' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: "An API token ('ns_…') or a session token from POST /api/session ('nss_…')" } },
-      schemas: { Error: errorShape },
+      schemas: { Error: errorShape, OperationOutcome: operationOutcomeShape },
     },
     security: [{ bearer: [] }],
     paths,

@@ -58,3 +58,18 @@ export const worklistQuery = z.strictObject({
   workflow: text(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+/** A FHIR search reference: `Patient/<id>` or the bare id. */
+const reference = (type: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .transform((value) => value.replace(new RegExp(`^${type}/`), ''))
+    .refine((value) => /^[^/\s]{1,100}$/.test(value), `a ${type} id or ${type}/<id>`);
+
+/** `GET /fhir/R4/Observation`: by subject (or patient) and/or encounter; at least one. */
+export const observationQuery = z
+  .strictObject({ subject: reference('Patient').optional(), patient: reference('Patient').optional(), encounter: reference('Encounter').optional() })
+  .refine((query) => query.subject !== undefined || query.patient !== undefined || query.encounter !== undefined, 'search by subject=Patient/<id> or encounter=Encounter/<id>');

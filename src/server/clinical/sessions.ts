@@ -4,54 +4,116 @@
  *
  * A stand-in until OIDC single sign-on (issue #6): sessions do not survive a
  * restart and are not shared between server processes. The token is never
- * stored anywhere but this map and never logged.
+ * stored anywhere but this map and never logged; each session also has a
+ * separate random `id` for anything else that needs a key (rate limits).
+ *
+ * Bounds: at most `maxPerUser` live sessions per user (signing in once more
+ * revokes that user's oldest) and `maxTotal` in all (past that, sign-in is
+ * refused as 'overloaded' rather than signing other users out).
+ * `DELETE /api/session` revokes a session at once.
  */
 import { randomBytes } from 'node:crypto';
+import { NorthstationError } from '../../core/errors.ts';
 import type { User } from '../../records/repository.ts';
 
 /** Session tokens start with 'nss_' so they never look like an API token ('ns_'). */
 export const sessionTokenPrefix = 'nss_';
 
 export interface Session {
+  /** A random id, not the token: safe to use as a key or to log. */
+  id: string;
   token: string;
   user: User;
   expiresAt: number;
 }
 
+export interface SessionLimits {
+  ttlMs: number;
+  /** Live sessions per user; the oldest is revoked when one more is issued. */
+  maxPerUser: number;
+  /** Live sessions in all (memory bound); past it, issuing fails with 'overloaded'. */
+  maxTotal: number;
+}
+
 export class SessionStore {
+  /** By token, in issue order (and so in expiry order: the TTL is fixed). */
   readonly #sessions = new Map<string, Session>();
-  readonly #ttlMs: number;
+  /** Each user's live sessions' tokens, oldest first. */
+  readonly #byUser = new Map<string, Set<string>>();
+  readonly #limits: SessionLimits;
   readonly #now: () => number;
 
-  constructor(ttlMs: number, now: () => number = Date.now) {
-    this.#ttlMs = ttlMs;
+  constructor(limits: SessionLimits | number, now: () => number = Date.now) {
+    this.#limits = typeof limits === 'number' ? { ttlMs: limits, maxPerUser: Number.MAX_SAFE_INTEGER, maxTotal: Number.MAX_SAFE_INTEGER } : limits;
     this.#now = now;
   }
 
   issue(user: User): Session {
     this.#prune();
-    const session: Session = { token: sessionTokenPrefix + randomBytes(32).toString('base64url'), user, expiresAt: this.#now() + this.#ttlMs };
+    const own = this.#byUser.get(user.id);
+    while (own !== undefined && own.size >= this.#limits.maxPerUser) {
+      const oldest = own.values().next().value;
+      if (oldest === undefined) break;
+      this.revoke(oldest);
+    }
+    if (this.#sessions.size >= this.#limits.maxTotal) {
+      throw new NorthstationError('overloaded', 'too many sessions are open on this server; try again later', { maxSessions: this.#limits.maxTotal });
+    }
+    const session: Session = {
+      id: randomBytes(12).toString('base64url'),
+      token: sessionTokenPrefix + randomBytes(32).toString('base64url'),
+      user,
+      expiresAt: this.#now() + this.#limits.ttlMs,
+    };
     this.#sessions.set(session.token, session);
+    const tokens = this.#byUser.get(user.id) ?? new Set<string>();
+    tokens.add(session.token);
+    this.#byUser.set(user.id, tokens);
     return session;
   }
 
-  /** The session's user, or undefined when unknown or expired (an expired one is forgotten). */
-  lookup(token: string): User | undefined {
+  /** The live session, or undefined when unknown, revoked or expired (an expired one is forgotten). */
+  session(token: string): Session | undefined {
     const session = this.#sessions.get(token);
     if (session === undefined) return undefined;
     if (session.expiresAt <= this.#now()) {
-      this.#sessions.delete(token);
+      this.revoke(token);
       return undefined;
     }
-    return session.user;
+    return session;
+  }
+
+  /** The session's user, or undefined when unknown, revoked or expired. */
+  lookup(token: string): User | undefined {
+    return this.session(token)?.user;
+  }
+
+  /** Ends a session at once; true when there was one. */
+  revoke(token: string): boolean {
+    const session = this.#sessions.get(token);
+    if (session === undefined) return false;
+    this.#sessions.delete(token);
+    const own = this.#byUser.get(session.user.id);
+    own?.delete(token);
+    if (own?.size === 0) this.#byUser.delete(session.user.id);
+    return true;
   }
 
   get size(): number {
     return this.#sessions.size;
   }
 
+  /** Live sessions of one user. */
+  countFor(userId: string): number {
+    return this.#byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Expired sessions sit at the front (issue order is expiry order), so this stops at the first live one. */
   #prune(): void {
     const now = this.#now();
-    for (const [token, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(token);
+    for (const [token, session] of this.#sessions) {
+      if (session.expiresAt > now) break;
+      this.revoke(token);
+    }
   }
 }

@@ -72,7 +72,8 @@ export async function harness(options: { runner?: WorkflowRunner | null; model?:
     ...(runner === undefined ? {} : { runner }),
     ...(options.model === undefined ? {} : { model: options.model }),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    // Every test signs in from 127.0.0.1: the per-IP sign-in limit is raised unless a test sets it.
+    limits: { loginBurst: 1000, ...options.limits },
     now: () => clock.now,
   });
   const usernames: Record<Role, string> = { nurse: 'nina.nurse', physician: 'paul.physician', admin: 'ada.admin', integration: 'intake.bot' };
