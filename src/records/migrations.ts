@@ -141,6 +141,21 @@ export const migrations: readonly Migration[] = [
       ${refuse('users', 'DELETE')}
     `,
   },
+  {
+    version: 3,
+    name: 'accounts: single sign-on identities',
+    sql: `
+      CREATE TABLE external_identities (
+        issuer TEXT NOT NULL,                  -- the OpenID provider's issuer URL
+        subject TEXT NOT NULL,                 -- its 'sub' claim: stable, never reassigned
+        user_id TEXT NOT NULL UNIQUE REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      );
+      ${refuse('external_identities', 'DELETE')}
+      ${refuse('external_identities', 'UPDATE', 'issuer, subject, user_id, created_at')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

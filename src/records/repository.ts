@@ -150,6 +150,19 @@ export interface LoginContext {
   client?: string;
 }
 
+/** A person signed in by an OpenID provider (single sign-on), as its ID token describes them. */
+export interface ExternalIdentity {
+  /** The provider's issuer URL. */
+  issuer: string;
+  /** The ID token's `sub`: what the local user is bound to. */
+  subject: string;
+  /** The username a first sign-in creates (preferred_username, else sub); taken by another account → 'conflict'. */
+  username: string;
+  displayName?: string;
+  /** Local roles the provider grants now (already mapped); none → 'forbidden'. */
+  roles: readonly Role[];
+}
+
 export interface IssuedApiToken {
   /** 'tok_' + 16 hex: names the token in audit events and for revocation. */
   id: string;
@@ -169,6 +182,16 @@ export interface RecordsRepository {
    * 'login.failure' / 'login.lockout' / 'login.locked' (never the password).
    */
   authenticate(username: string, password: string, context?: LoginContext): Promise<User>;
+  /**
+   * The local user bound to a provider's `subject`, created on its first
+   * sign-in (no password: it can only sign in through the provider). The
+   * roles follow the provider's at each sign-in. An identity with no roles is
+   * refused ('forbidden'). A username already taken by another account is
+   * 'conflict' (never linked: that would hand a local account to whoever the
+   * provider names so). Audit: 'user.create' (first sign-in), 'user.roles-sync'
+   * (roles changed), 'login.success' / 'login.failure', with client 'oidc'.
+   */
+  signInExternal(identity: ExternalIdentity, context?: LoginContext): Promise<User>;
   /** A new API token for `userId` (returned once). Audit: 'api-token.issue' naming the token id. */
   issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken>;
   /** The token's user, or 'unauthorized' (unknown, malformed, revoked). Audit: 'api-token.use' / 'api-token.refused'. */

@@ -21,7 +21,7 @@ import { FieldCipher } from './field-cipher.ts';
 import { runMigrations } from './migrations.ts';
 import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
-import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewUser, Patient, RecordsRepository, Revision, StoredDraft, User } from './repository.ts';
+import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewUser, Patient, RecordsRepository, Revision, StoredDraft, User } from './repository.ts';
 import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
 import { loginAttempt, loginRefusedMessage } from './accounts/lockout.ts';
 import type { LockoutState } from './accounts/lockout.ts';
@@ -449,6 +449,49 @@ export class SqliteRecordsStore implements RecordsRepository {
     });
     if (outcome === undefined) throw refused();
     return outcome;
+  }
+
+  signInExternal(identity: ExternalIdentity, context: LoginContext = {}): Promise<User> {
+    const roles = [...new Set(identity.roles.filter(isRole))];
+    const username = identity.username.trim();
+    const displayName = (identity.displayName ?? username).trim() || username;
+    const result = this.#async((): User | NorthstationError => {
+      const bound = this.#db.prepare('SELECT user_id FROM external_identities WHERE issuer = ? AND subject = ?').get(identity.issuer, identity.subject);
+      const existing = bound === undefined ? undefined : this.#db.prepare('SELECT * FROM users WHERE id = ?').get(str(bound, 'user_id'));
+      const known = existing === undefined ? undefined : rowToUser(existing);
+      if (roles.length === 0) {
+        this.#audit(selfActor(known, context), { action: 'login.failure', resourceType: 'user', resourceId: known?.id ?? unknownPrincipal });
+        return new NorthstationError('forbidden', 'your identity provider grants you no Northstation role; ask your administrator', { subject: identity.subject });
+      }
+      if (known !== undefined) {
+        let user = known;
+        if (JSON.stringify([...known.roles].sort()) !== JSON.stringify([...roles].sort())) {
+          this.#db.prepare('UPDATE users SET roles = ? WHERE id = ?').run(JSON.stringify(roles), known.id);
+          user = { ...known, roles };
+          this.#audit(selfActor(user, context), { action: 'user.roles-sync', resourceType: 'user', resourceId: user.id });
+        }
+        this.#audit(selfActor(user, context), { action: 'login.success', resourceType: 'user', resourceId: user.id });
+        return user;
+      }
+      if (username === '') return new NorthstationError('bad_request', 'the identity provider sent no usable username', { field: 'username' });
+      if (this.#db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined) {
+        this.#audit(selfActor(undefined, context), { action: 'login.failure', resourceType: 'user', resourceId: unknownPrincipal });
+        return conflict(`a local account named ${username} already exists; an administrator must resolve the clash`, { username });
+      }
+      const id = randomUUID();
+      const createdAt = this.#now().toISOString();
+      this.#db.prepare('INSERT INTO users (id, username, display_name, roles, password_hash, created_at) VALUES (?, ?, ?, ?, NULL, ?)').run(id, username, displayName, JSON.stringify(roles), createdAt);
+      this.#db.prepare('INSERT INTO external_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)').run(identity.issuer, identity.subject, id, createdAt);
+      const user: User = { id, username, displayName, roles, createdAt };
+      this.#audit(selfActor(user, context), { action: 'user.create', resourceType: 'user', resourceId: id });
+      this.#audit(selfActor(user, context), { action: 'login.success', resourceType: 'user', resourceId: id });
+      return user;
+    });
+    // Refusals are returned, not thrown, so their audit events commit with the transaction.
+    return result.then((outcome) => {
+      if (outcome instanceof NorthstationError) throw outcome;
+      return outcome;
+    });
   }
 
   issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken> {

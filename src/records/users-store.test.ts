@@ -142,3 +142,26 @@ test('API tokens: issued once, stored hashed, authenticate, revoke; audit names 
   await store.close();
   assert.ok(!readFileSync(path).includes(issued.token.slice(3)), 'no token in the database file');
 });
+
+test('signInExternal: created on first sign-in, bound to (issuer, sub), roles follow the provider, audited', async () => {
+  const { store } = fresh();
+  const context = { ip: '10.0.0.9', client: 'oidc' };
+  const identity = { issuer: 'https://idp.ward.example', subject: 'sub-1', username: 'sso.user', displayName: 'Sso User', roles: ['physician'] as const };
+  const first = await store.signInExternal({ ...identity, roles: [...identity.roles] }, context);
+  assert.deepEqual(first.roles, ['physician']);
+  assert.equal(first.username, 'sso.user');
+  // A renamed account at the provider is still the same user: the binding is the subject.
+  const again = await store.signInExternal({ ...identity, username: 'renamed', roles: ['physician', 'admin'] }, context);
+  assert.equal(again.id, first.id);
+  assert.deepEqual([...again.roles].sort(), ['admin', 'physician']);
+  // The same subject at another issuer is someone else; here its username clashes: conflict, never a link.
+  await assert.rejects(store.signInExternal({ ...identity, issuer: 'https://other.example', roles: ['nurse'] }, context), (error) => isNorthstationError(error, 'conflict'));
+  // No role → forbidden, audited.
+  await assert.rejects(store.signInExternal({ ...identity, roles: [] }, context), (error) => isNorthstationError(error, 'forbidden'));
+  // No password: the local sign-in refuses an SSO-only account.
+  await assert.rejects(store.authenticate('sso.user', password), refusedLogin);
+  const actions = (await store.listAuditEvents({ resourceId: first.id })).map((event) => event.action);
+  assert.deepEqual(actions, ['user.create', 'login.success', 'user.roles-sync', 'login.success', 'login.failure', 'login.failure']);
+  assert.equal((await store.verifyAuditChain()).ok, true);
+  assert.throws(() => store.database.prepare('DELETE FROM external_identities').run(), /refuse|not allowed|append|abort/i);
+});

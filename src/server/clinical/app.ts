@@ -14,7 +14,8 @@
  * Authentication: `Authorization: Bearer <token>` on every route but
  * `POST /api/session` and `GET /docs`, with either an API token ('ns_…', checked by the
  * store) or a session token from `POST /api/session` ('nss_…', in memory, see
- * sessions.ts: a stand-in until OIDC).
+ * sessions.ts). With `oidc` options, `GET /api/oidc/login` and
+ * `GET /api/oidc/callback` (oidc.ts) also issue session tokens, by single sign-on.
  *
  * Errors: one shape, `{ error: { code, message } }` (errors.ts). CORS stays
  * closed: no Access-Control-* header is ever sent, so browsers on other
@@ -34,6 +35,7 @@ import type { ChatModel } from '../../engine/chat-model.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
 import { toClinicalError } from './errors.ts';
 import { fhirRoutes } from './fhir-routes.ts';
+import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -83,11 +85,16 @@ export interface ClinicalAppOptions {
   limits?: Partial<ClinicalAppLimits>;
   /** Clock for session expiry and rate limits, in ms. Default: Date.now. */
   now?: () => number;
+  /** OpenID Connect single sign-on (oidc.ts); its routes exist only when this is given. */
+  oidc?: OidcOptions;
 }
+
+/** Unauthenticated routes that start or finish a sign-in: limited per client IP. */
+const signInRoutes = new Set(['POST /api/session', 'GET /api/oidc/login', 'GET /api/oidc/callback']);
 
 const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
-export function buildClinicalApp({ store, runner, model, logger, limits, now }: ClinicalAppOptions): FastifyInstance {
+export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc }: ClinicalAppOptions): FastifyInstance {
   const resolved = { ...defaultClinicalAppLimits, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
@@ -128,7 +135,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
   app.addHook('onRequest', async (request, reply) => {
     logWhenClosed(request, reply, logger, users, errorCodes);
     const route = `${request.method} ${request.routeOptions.url ?? ''}`;
-    if (route === 'POST /api/session') {
+    if (signInRoutes.has(route)) {
       // Per client IP: sign-in is the one unauthenticated route that costs a password hash.
       const decision = loginLimiter.take(`ip:${request.ip}`);
       if (!decision.allowed) return tooManyRequests(request, reply, decision.retryAfterSeconds, `too many sign-in attempts from this address; try again in ${decision.retryAfterSeconds} s`);
@@ -163,6 +170,11 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
   app.post('/api/session', async (request, reply) => {
     const { username, password } = parse(sessionBody, request.body);
     const user = await store.authenticate(username, password, contextOf(request));
+    return sendSession(reply, user);
+  });
+
+  /** A new login session for `user`, answered as `POST /api/session` answers (also after single sign-on). */
+  function sendSession(reply: FastifyReply, user: User): FastifyReply {
     const session = sessions.issue(user);
     return reply.code(201).send({
       token: session.token,
@@ -170,7 +182,9 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
       expiresAt: new Date(session.expiresAt).toISOString(),
       user: publicUser(user),
     });
-  });
+  }
+
+  if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, ...(now === undefined ? {} : { now }) });
 
   app.delete('/api/session', async (request, reply) => {
     userOf(request);
@@ -286,7 +300,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now }: 
     });
   });
 
-  const docs = JSON.stringify(openApiDocument());
+  const docs = JSON.stringify(openApiDocument({ oidc: oidc !== undefined }));
   app.get('/docs', (_request, reply) => reply.type('application/json; charset=utf-8').send(docs));
 
   // — audit —

@@ -21,12 +21,16 @@ export interface RouteDoc {
   ifMatch?: boolean;
   /** Answers application/fhir+json, errors as OperationOutcome. */
   fhir?: boolean;
+  /** Single sign-on: registered (and documented) only when OIDC is configured. */
+  oidc?: boolean;
   /** Success status and what it returns. */
   ok: { status: number; description: string; sse?: boolean };
 }
 
 export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: 'The session token and user' } },
+  { method: 'GET', url: '/api/oidc/login', summary: 'Single sign-on (only when OIDC is configured): redirects to the identity provider (authorization code with PKCE, state and nonce)', auth: false, oidc: true, ok: { status: 302, description: 'Redirect to the identity provider' } },
+  { method: 'GET', url: '/api/oidc/callback', summary: "Single sign-on (only when OIDC is configured): the identity provider's redirect back; returns a session bearer token as POST /api/session does", auth: false, oidc: true, ok: { status: 201, description: 'The session token and user' } },
   { method: 'DELETE', url: '/api/session', summary: 'Sign out: the session token in Authorization stops working at once (API tokens are revoked by an admin instead)', auth: true, ok: { status: 204, description: 'Signed out' } },
   { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
   {
@@ -109,7 +113,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
     ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
     responses: {
       [String(route.ok.status)]: route.ok.status === 204 ? { description: route.ok.description } : { description: route.ok.description, content: okContent },
-      ...(route.auth || (route.method === 'POST' && route.url === '/api/session') ? { '429': rateLimitedResponse } : {}),
+      ...(route.auth || (route.method === 'POST' && route.url === '/api/session') || route.url.startsWith('/api/oidc/') ? { '429': rateLimitedResponse } : {}),
       ...(route.fhir === true
         ? { '4XX': fhirErrorResponse('A client error, as a FHIR OperationOutcome'), '5XX': fhirErrorResponse('A server error, as a FHIR OperationOutcome') }
         : { '4XX': errorResponse('A client error, in the one error shape'), '5XX': errorResponse('A server error or no model loaded (503), in the one error shape') }),
@@ -117,9 +121,11 @@ function operation(route: RouteDoc): Record<string, unknown> {
   };
 }
 
-export function openApiDocument(): Record<string, unknown> {
+/** The document; the single sign-on routes are in it only when `oidc` (they exist only then). */
+export function openApiDocument(options: { oidc?: boolean } = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routeDocs) {
+    if (route.oidc === true && options.oidc !== true) continue;
     const path = route.url.replaceAll(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
   }

@@ -15,6 +15,7 @@ import { createWorkflowRunner, type WorkflowRunner } from '../../workflows/runne
 import { soapNoteWorkflow } from '../../workflows/soap-note/index.ts';
 import type { AnyWorkflow } from '../../workflows/workflow.ts';
 import { buildClinicalApp, type ClinicalAppLimits } from './app.ts';
+import type { OidcOptions } from './oidc.ts';
 
 export const password = 'amber kettle ribbon 42';
 const fast = { N: 2 ** 10, r: 8, p: 1 };
@@ -61,7 +62,7 @@ export interface Harness {
 
 export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
 
-export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits> } = {}): Promise<Harness> {
+export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
   const store = openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast });
   const logLines: string[] = [];
@@ -71,6 +72,7 @@ export async function harness(options: { runner?: WorkflowRunner | null; model?:
     store,
     ...(runner === undefined ? {} : { runner }),
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
     // Every test signs in from 127.0.0.1: the per-IP sign-in limit is raised unless a test sets it.
     limits: { loginBurst: 1000, ...options.limits },
