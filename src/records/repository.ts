@@ -220,8 +220,8 @@ export interface RecordsRepository {
   amend(id: string, reason: string, content: unknown, actor: Actor): Promise<StoredDraft>;
   /** Marks a document 'entered-in-error', keeping every row. */
   withdraw(id: string, reason: string, actor: Actor): Promise<StoredDraft>;
-  /** The audit events (no PHI), optionally for one resource. */
-  listAuditEvents(filter?: { resourceId?: string }): Promise<AuditEvent[]>;
+  /** The audit events (no PHI), optionally for one resource; with an actor, the read itself is audited. */
+  listAuditEvents(filter?: { resourceId?: string }, actor?: Actor): Promise<AuditEvent[]>;
   verifyAuditChain(): Promise<AuditVerification>;
   close(): Promise<void>;
 }

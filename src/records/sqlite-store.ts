@@ -542,8 +542,14 @@ export class SqliteRecordsStore implements RecordsRepository {
 
   // — audit —
 
-  listAuditEvents(filter: { resourceId?: string } = {}): Promise<AuditEvent[]> {
-    return Promise.resolve(listAuditEvents(this.#db, filter));
+  listAuditEvents(filter: { resourceId?: string } = {}, actor?: Actor): Promise<AuditEvent[]> {
+    if (actor === undefined) return Promise.resolve(listAuditEvents(this.#db, filter));
+    // Someone reading the trail (who opened which record, from where) is itself an action to record.
+    return this.#async(() => {
+      const events = listAuditEvents(this.#db, filter);
+      this.#audit(actor, { action: 'audit.read', resourceType: 'audit', resourceId: filter.resourceId ?? '*' });
+      return events;
+    });
   }
 
   verifyAuditChain(): Promise<AuditVerification> {

@@ -172,7 +172,11 @@ test('amend re-authenticates and corrects a signed document; withdraw marks it e
   assert.equal(amended.json<StoredDraft>().status, 'amended');
   assert.deepEqual(amended.json<StoredDraft>().currentContent, { objective: 'T 37.9.' });
 
-  const withdrawn = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/withdraw`, payload: { reason: 'wrong patient' } });
+  const withoutPassword = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/withdraw`, payload: { reason: 'wrong patient' } });
+  assert.equal(withoutPassword.statusCode, 400, 'withdrawing a signed record needs the password again');
+  const wrongPassword = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/withdraw`, payload: { reason: 'wrong patient', password: 'wrong password 77' } });
+  assert.equal(wrongPassword.statusCode, 401);
+  const withdrawn = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/withdraw`, payload: { reason: 'wrong patient', password } });
   assert.equal(withdrawn.statusCode, 200);
   assert.equal(withdrawn.json<StoredDraft>().status, 'entered-in-error');
 
@@ -180,6 +184,9 @@ test('amend re-authenticates and corrects a signed document; withdraw marks it e
   assert.equal(audit.statusCode, 200);
   const actions = audit.json<{ events: { action: string }[] }>().events.map((event) => event.action);
   assert.ok(actions.includes('draft.amend') && actions.includes('draft.withdraw'), actions.join());
+  const everything = await h.store.listAuditEvents();
+  assert.equal(everything.at(-1)?.action, 'audit.read', 'reading the trail is itself recorded');
+  assert.equal(everything.at(-1)?.user, h.ids.admin);
   assert.equal((await h.store.verifyAuditChain()).ok, true);
 });
 

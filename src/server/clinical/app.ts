@@ -263,8 +263,9 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   app.post('/api/drafts/:id/withdraw', async (request, reply) => {
     const user = userOf(request);
     const id = idOf(request);
-    const { reason } = parse(withdrawBody, request.body);
+    const { reason, password } = parse(withdrawBody, request.body);
     const actor = await authoriseOn(user, 'draft.withdraw', request, id);
+    await reauthenticate(user, password, request);
     return sendDraft(reply, await store.withdraw(id, reason, actor));
   });
 
@@ -308,8 +309,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   app.get('/api/audit', async (request) => {
     const user = userOf(request);
     const query = parse(auditQuery, request.query, 'query');
-    await authoriseOn(user, 'audit.read', request);
-    return { events: await store.listAuditEvents(query.resourceId === undefined ? {} : { resourceId: query.resourceId }) };
+    const actor = await authoriseOn(user, 'audit.read', request);
+    return { events: await store.listAuditEvents(query.resourceId === undefined ? {} : { resourceId: query.resourceId }, actor) };
   });
 
   // — FHIR R4 reads (fhir-routes.ts: its own error handler answers OperationOutcomes) —
@@ -368,7 +369,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
       await store.authenticate(user.username, password, contextOf(request));
     } catch (error) {
       if (error instanceof NorthstationError && error.code === 'unauthorized') {
-        throw new NorthstationError('unauthorized', 're-authentication failed: enter your own password to sign', { userId: user.id });
+        throw new NorthstationError('unauthorized', 're-authentication failed: enter your own password to sign, amend or withdraw', { userId: user.id });
       }
       throw error;
     }

@@ -113,7 +113,7 @@ const rows: Row[] = [
   {
     route: 'POST /api/drafts/:id/withdraw',
     expected: { nurse: 403, physician: 200, admin: 403, integration: 403 },
-    request: async (h) => ({ method: 'POST', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}/withdraw`, payload: { reason: 'wrong patient' } }),
+    request: async (h) => ({ method: 'POST', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}/withdraw`, payload: { reason: 'wrong patient', password } }),
   },
   {
     route: 'GET /api/worklist',

@@ -29,7 +29,8 @@ const content = z.unknown().refine((value) => value !== undefined && value !== n
 export const editBody = z.strictObject({ content });
 export const signBody = z.strictObject({ password: z.string().min(1).max(1024) });
 export const amendBody = z.strictObject({ reason: text(2000), content, password: z.string().min(1).max(1024) });
-export const withdrawBody = z.strictObject({ reason: text(2000) });
+// Voiding a clinical record is as consequential as signing one: it too needs the password again.
+export const withdrawBody = z.strictObject({ reason: text(2000), password: z.string().min(1).max(1024) });
 
 export const auditQuery = z.strictObject({ resourceId: text(100).optional() });
 
