@@ -6,13 +6,13 @@
  * with a real MedGemma it gives the site its baseline.
  */
 import { parseArgs } from 'node:util';
-import { workflows } from '../../workflows/index.ts';
-import { createWorkflowRunner, type WorkflowRunner } from '../../workflows/runner.ts';
+import type { WorkflowRunner } from '../../workflows/runner.ts';
 import { evaluateSoapNote } from '../../workflows/soap-note/eval.ts';
 import { evaluateTriage } from '../../workflows/triage/eval.ts';
 import { createRedactingLogger } from '../../safety/safe-logger.ts';
-import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
-import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner, usageError } from '../model-args.ts';
+import { conformanceArgOptions, conformanceArgsHelp } from '../conformance-gate.ts';
+import { modelArgOptions, modelArgsHelp, optionalInteger, usageError } from '../model-args.ts';
+import { openServingModel, workflowRunnerFor } from '../serving-model.ts';
 
 type Evaluation = (options: { runner: WorkflowRunner; dataFile: string; limit?: number; onItem?: (item: unknown) => void }) => Promise<{ aggregate: unknown }>;
 
@@ -48,12 +48,9 @@ export async function run(args: string[]): Promise<number> {
   if (values.data === undefined) throw usageError(`--data FILE is required: ${evaluation.data}`);
   const limit = optionalInteger('--limit', values.limit);
 
-  const model = await openModelFromArgs(values, createRedactingLogger({ level: 'warn' }));
+  const serving = await openServingModel(values, createRedactingLogger({ level: 'warn' }));
   try {
-    const banner = syntheticBanner(model);
-    if (banner) process.stderr.write(banner + '\n');
-    const identity = await enforceConformance(model, values['override-conformance']);
-    const runner = createWorkflowRunner({ model, workflows, ...(identity.file ? { modelSha256: identity.file.sha256 } : {}) });
+    const runner = workflowRunnerFor(serving);
     let index = 0;
     const { aggregate } = await evaluation.evaluate({
       runner,
@@ -67,6 +64,6 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(values.json ? JSON.stringify({ aggregate }) + '\n' : `aggregate: ${JSON.stringify(aggregate, null, 2)}\n`);
     return 0;
   } finally {
-    await model.dispose();
+    await serving.model.dispose();
   }
 }

@@ -8,10 +8,10 @@ import { parseArgs } from 'node:util';
 import { isNorthstationError } from '../../core/errors.ts';
 import { workflows } from '../../workflows/index.ts';
 import { draftToJson } from '../../workflows/draft.ts';
-import { createWorkflowRunner } from '../../workflows/runner.ts';
 import { createRedactingLogger } from '../../safety/safe-logger.ts';
-import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
-import { modelArgOptions, modelArgsHelp, openModelFromArgs, syntheticBanner, usageError } from '../model-args.ts';
+import { conformanceArgOptions, conformanceArgsHelp } from '../conformance-gate.ts';
+import { modelArgOptions, modelArgsHelp, usageError } from '../model-args.ts';
+import { openServingModel, workflowRunnerFor } from '../serving-model.ts';
 import { readStdin } from '../stdin.ts';
 
 const help = `usage: northstation run WORKFLOW (--model FILE | --synthetic | --upstream URL …) < input.json
@@ -47,12 +47,9 @@ export async function run(args: string[]): Promise<number> {
     return invalid('$', 'stdin is not valid JSON');
   }
 
-  const model = await openModelFromArgs(values, createRedactingLogger({ level: 'warn' }));
+  const serving = await openServingModel(values, createRedactingLogger({ level: 'warn' }));
   try {
-    const banner = syntheticBanner(model);
-    if (banner) process.stderr.write(banner + '\n');
-    const identity = await enforceConformance(model, values['override-conformance']);
-    const runner = createWorkflowRunner({ model, workflows, ...(identity.file ? { modelSha256: identity.file.sha256 } : {}) });
+    const runner = workflowRunnerFor(serving);
     const controller = new AbortController();
     process.once('SIGINT', () => { controller.abort(); });
     const draft = await runner.run(name, input, {
@@ -68,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
     if (isNorthstationError(error, 'bad_request') && typeof error.details.field === 'string') return invalid(error.details.field, error.message);
     throw error;
   } finally {
-    await model.dispose();
+    await serving.model.dispose();
   }
 }
 

@@ -10,11 +10,10 @@ import { startServer } from '../../server/listen.ts';
 import { buildClinicalApp } from '../../server/clinical/app.ts';
 import { loadDataKey } from '../../records/field-cipher.ts';
 import { openSqliteStore } from '../../records/sqlite-store.ts';
-import { workflows } from '../../workflows/index.ts';
-import { createWorkflowRunner } from '../../workflows/runner.ts';
 import { NorthstationError } from '../../core/errors.ts';
-import { conformanceArgOptions, conformanceArgsHelp, enforceConformance } from '../conformance-gate.ts';
-import { modelArgOptions, modelArgsHelp, openModelFromArgs, optionalInteger, syntheticBanner } from '../model-args.ts';
+import { conformanceArgOptions, conformanceArgsHelp } from '../conformance-gate.ts';
+import { modelArgOptions, modelArgsHelp, optionalInteger } from '../model-args.ts';
+import { openServingModel, workflowRunnerFor } from '../serving-model.ts';
 
 const help = `usage: northstation serve (--model FILE | --synthetic | --upstream URL …) [options]
 
@@ -51,23 +50,15 @@ export async function run(args: string[]): Promise<number> {
   // Checked before the model loads: a missing key should fail in a second, not after minutes.
   const dataKey = clinicalPort === undefined ? undefined : requireDataKey();
   const logger = createRedactingLogger();
-  const model = await openModelFromArgs(values, logger);
-  const banner = syntheticBanner(model);
-  if (banner) process.stderr.write(banner + '\n');
-  let identity;
-  try {
-    identity = await enforceConformance(model, values['override-conformance']);
-  } catch (error) {
-    await model.dispose();
-    throw error;
-  }
+  const serving = await openServingModel(values, logger);
+  const { model } = serving;
 
   const app = buildOpenAiApp({ model, logger });
   const server = await startServer({ app, host: values.host, port, logger });
   process.stderr.write(`Serving "${model.info.id}" at ${server.url}/v1 (OpenAI-compatible). Ctrl-C stops.\n`);
   if (clinicalPort !== undefined && dataKey !== undefined) {
     const store = openSqliteStore({ ...(values.db === undefined ? {} : { path: values.db }), key: dataKey });
-    const runner = createWorkflowRunner({ model, workflows, ...(identity.file ? { modelSha256: identity.file.sha256 } : {}) });
+    const runner = workflowRunnerFor(serving);
     const clinical = buildClinicalApp({ store, runner, model, logger });
     clinical.addHook('onClose', () => store.close());
     const clinicalServer = await startServer({ app: clinical, host: values.host, port: clinicalPort, logger });
