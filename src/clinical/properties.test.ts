@@ -9,17 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { scoreInput, type ScoreReport } from './score.ts';
 import { VitalsValidationError } from './vitals.ts';
+import { seededUniform as random } from '../core/seeded-random.ts';
 
-/** xorshift32: small, seeded, good enough to spread test cases. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 type Input = Record<string, unknown>;
 

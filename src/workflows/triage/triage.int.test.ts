@@ -14,6 +14,7 @@ import { createWorkflowRunner, type WorkflowRunner } from '../runner.ts';
 import type { AnyWorkflow } from '../workflow.ts';
 import { complaintModifierNames } from './model-output.ts';
 import { createTriageWorkflow } from './index.ts';
+import { seededUniform as seeded } from '../../core/seeded-random.ts';
 
 const level = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
 const contentContract = z.object({
@@ -38,16 +39,6 @@ function runnerWith(maxTokens: number): WorkflowRunner {
   return createWorkflowRunner({ model, workflows: [createTriageWorkflow({ maxTokens }) as unknown as AnyWorkflow] });
 }
 
-/** xorshift32: the same seed, the same vignettes, so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 function randomVitals(next: () => number): Record<string, unknown> {
   const pick = <T>(choices: readonly T[]): T => choices[Math.floor(next() * choices.length)] as T;
