@@ -16,7 +16,7 @@ import { toHttpError } from './errors.ts';
 import { Generations } from './generations.ts';
 import { registerInfoRoutes } from './info-routes.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
-import { whenRequestClosed } from './request-closed.ts';
+import { logClosedRequest, whenRequestClosed } from './request-closed.ts';
 import { statsOf } from './request-stats.ts';
 
 export interface OpenAiAppLimits {
@@ -82,20 +82,9 @@ export function buildOpenAiApp({ model, logger, limits }: OpenAiAppOptions): Fas
 
 /** Counts and logs the request once its connection is done with it, however that happens. */
 function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Logger, metrics: ServerMetrics): void {
-  whenRequestClosed(request, reply, ({ status, route, durationMs }) => {
-    metrics.requests.inc(1, { method: request.method, route, status: String(status) });
+  whenRequestClosed(request, reply, (closed) => {
+    metrics.requests.inc(1, { method: request.method, route: closed.route, status: String(closed.status) });
     const stats = statsOf(request);
-    const fields = {
-      requestId: request.id,
-      method: request.method,
-      route,
-      status,
-      durationMs,
-      promptTokens: stats.promptTokens,
-      completionTokens: stats.completionTokens,
-      errorCode: stats.errorCode,
-    };
-    if (status >= 500) logger.warn('http_request', fields);
-    else logger.info('http_request', fields);
+    logClosedRequest(logger, request, closed, { promptTokens: stats.promptTokens, completionTokens: stats.completionTokens, errorCode: stats.errorCode });
   });
 }

@@ -4,6 +4,7 @@
  * "client closed request"). Both apps log and count requests from here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LogFields, Logger } from '../core/log.ts';
 
 export interface ClosedRequest {
   status: number;
@@ -24,4 +25,11 @@ export function whenRequestClosed(request: FastifyRequest, reply: FastifyReply, 
       durationMs: Math.round(performance.now() - started),
     });
   });
+}
+
+/** The one `http_request` log line: ids, route, status and time, plus what the app adds (never bodies). */
+export function logClosedRequest(logger: Logger, request: FastifyRequest, { status, route, durationMs }: ClosedRequest, extra: LogFields): void {
+  const fields = { requestId: request.id, method: request.method, route, status, durationMs, ...extra };
+  if (status >= 500) logger.warn('http_request', fields);
+  else logger.info('http_request', fields);
 }

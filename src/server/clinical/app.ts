@@ -40,7 +40,7 @@ import { openApiDocument, routeDocs } from './openapi.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { SessionStore, type Session } from './sessions.ts';
-import { whenRequestClosed } from '../request-closed.ts';
+import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
 
 export interface ClinicalAppLimits {
   /** Largest request body in bytes. Default: 1 MiB (transcripts are text). */
@@ -445,17 +445,7 @@ function abortOnClose(reply: FastifyReply): AbortSignal {
 }
 
 function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Logger, users: WeakMap<FastifyRequest, User>, errorCodes: WeakMap<FastifyRequest, string>): void {
-  whenRequestClosed(request, reply, ({ status, route, durationMs }) => {
-    const fields = {
-      requestId: request.id,
-      method: request.method,
-      route,
-      status,
-      durationMs,
-      userId: users.get(request)?.id,
-      errorCode: errorCodes.get(request),
-    };
-    if (status >= 500) logger.warn('http_request', fields);
-    else logger.info('http_request', fields);
+  whenRequestClosed(request, reply, (closed) => {
+    logClosedRequest(logger, request, closed, { userId: users.get(request)?.id, errorCode: errorCodes.get(request) });
   });
 }
