@@ -17,3 +17,28 @@ export {
   type SoapDocumentSource,
 } from './soap-composition.ts';
 export { ctasLevelNames, triageBundle, triageCodes, triageObservations, triageSourceFromStored, type TriageExport, type TriageSource } from './triage-observations.ts';
+export {
+  asImagingReadContent,
+  dicomModalities,
+  imagingReport,
+  imagingReportBundle,
+  imagingReportCodes,
+  imagingReportSourceFromDraft,
+  imagingReportSourceFromStored,
+  storedImagingReportBundle,
+  type ImagingReadContent,
+  type ImagingReportExport,
+  type ImagingReportSource,
+  type ImagingStudyInfo,
+} from './imaging-report.ts';
+export {
+  defaultMaxBundleBytes,
+  defaultMaxBundleEntries,
+  importPatientBundle,
+  importPatientBundleValue,
+  type ContextItem,
+  type ImportBundleOptions,
+  type ImportedBundle,
+  type PatientContext,
+  type PatientSummary,
+} from './import-bundle.ts';

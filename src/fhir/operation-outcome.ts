@@ -11,6 +11,7 @@ const issueTypes: Record<ErrorCode, string> = {
   not_found: 'not-found',
   conflict: 'conflict',
   payload_too_large: 'too-costly',
+  rate_limited: 'throttled',
   model_invalid: 'exception',
   schema_violation: 'exception',
   model_too_large: 'exception',
