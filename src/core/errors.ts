@@ -11,6 +11,7 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   model_invalid: 422,
   schema_violation: 422,
   model_too_large: 507,

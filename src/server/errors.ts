@@ -31,6 +31,8 @@ const openAiTypes: Record<ErrorCode, OpenAiErrorType> = {
   not_found: 'not_found_error',
   conflict: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
+  // OpenAI's SDKs pick RateLimitError from the 429 status, whatever the type says.
+  rate_limited: 'invalid_request_error',
   model_invalid: 'server_error',
   schema_violation: 'server_error',
   model_too_large: 'server_error',

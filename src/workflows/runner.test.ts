@@ -23,6 +23,8 @@ const echoWorkflow: Workflow<{ question: string; count?: number }, { answer: str
   name: 'echo',
   version: '1.0.0',
   input: z.object({ question: z.string().min(1), count: z.number().int().optional() }).strict(),
+  // The content is the model's answer unchanged, so one schema serves both.
+  content: schema,
   prompt,
   run: async (input, context) => {
     const value = (await context.generate([{ role: 'system', content: prompt.parts.system ?? '' }, { role: 'user', content: input.question }], { schema, maxTokens: 32, stage: 'answer' })) as { answer: string };
@@ -80,6 +82,7 @@ test('the concurrency limit queues runs of one workflow; an aborted waiter leave
   const slow: Workflow<{ question: string }, string> = {
     ...(echoWorkflow as unknown as Workflow<{ question: string }, string>),
     name: 'slow',
+    content: { type: 'string' },
     run: async () => {
       running++;
       peak = Math.max(peak, running);
@@ -98,4 +101,19 @@ test('the concurrency limit queues runs of one workflow; an aborted waiter leave
   release();
   await Promise.all([first, third]);
   assert.equal(peak, 1);
+});
+
+test("content that departs from the workflow's own content schema is a schema_violation naming the path, not a draft", async () => {
+  const sloppy: Workflow<{ question: string }, unknown> = {
+    ...(echoWorkflow as unknown as Workflow<{ question: string }, unknown>),
+    name: 'sloppy',
+    run: () => Promise.resolve({ content: { answer: 42 }, findings: [] }),
+  };
+  const runner = createWorkflowRunner({ model: new ScriptedModel([]), workflows: [sloppy] as unknown as readonly AnyWorkflow[] });
+  await assert.rejects(runner.run('sloppy', { question: 'a' }), (error) => {
+    assert.ok(isNorthstationError(error, 'schema_violation'));
+    assert.equal(error.details.path, '/answer');
+    assert.match(error.message, /sloppy draft schema at \/answer: it must be string/);
+    return true;
+  });
 });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { NorthstationError, notFound } from '../core/errors.ts';
 import type { ChatModel, GenerateOptions, GenerateResult } from '../engine/chat-model.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
+import { assertContent } from './content-schema.ts';
 import { modelCardNotice } from '../safety/model-card.ts';
 import { generateWithSchema } from '../safety/output-hygiene.ts';
 import type { Draft, WorkflowEvent } from './draft.ts';
@@ -89,6 +90,8 @@ async function runOnce(
     },
   };
   const { content, findings } = await workflow.run(input, context);
+  // The same schema a clinician's edit of this content must pass: a workflow cannot store what an edit could not.
+  assertContent(workflow.name, workflow.content, content, "the workflow's content");
   for (const finding of findings) emit({ type: 'guard-finding', finding });
 
   const { info } = options.model;

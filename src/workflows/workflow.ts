@@ -34,6 +34,12 @@ export interface Workflow<Input, Content> {
   version: string;
   /** What the input must be; errors name the field. */
   input: z.ZodType<Input>;
+  /**
+   * JSON Schema of `Content` (content-schema.ts): the runner checks the
+   * content `run` returns against it, and the clinical API checks every edit,
+   * amendment and signature against the same object.
+   */
+  content: JsonSchema;
   prompt: PromptTemplate;
   /** Language of the output, for the guards (default en). */
   languageOf?(input: Input): Language;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { StoredDraft } from '../../records/repository.ts';
+import { contentSamples } from './content-samples.test-support.ts';
 import { call, errorOf, harness, password, seed, transcript, type Harness } from './test-helpers.ts';
 
 const open: Harness[] = [];
@@ -103,7 +104,7 @@ test('concurrent edits: the second PATCH with the stale If-Match is 409 and noth
   const h = await fresh();
   const { draftId } = await seed(h, h.ids.nurse);
   const edit = (role: 'nurse' | 'physician', text: string) =>
-    call(h, role, { method: 'PATCH', url: `/api/drafts/${draftId}`, headers: { 'if-match': '"1"' }, payload: { content: { subjective: text } } });
+    call(h, role, { method: 'PATCH', url: `/api/drafts/${draftId}`, headers: { 'if-match': '"1"' }, payload: { content: { ...contentSamples['soap-note'](), chiefComplaint: text } } });
   const [first, second] = await Promise.all([edit('nurse', 'Nurse edit.'), edit('physician', 'Physician edit.')]);
   const statuses = [first.statusCode, second.statusCode].sort();
   assert.deepEqual(statuses, [200, 409]);
@@ -165,12 +166,13 @@ test("a nurse cannot sign (403), even with the right password, and the attempt n
 test('amend re-authenticates and corrects a signed document; withdraw marks it entered-in-error; audit lists both', async () => {
   const h = await fresh();
   const { draftId } = await seed(h, h.ids.nurse, { signed: true });
-  const badPassword = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/amend`, payload: { reason: 'typo', content: { a: 1 }, password: 'wrong password 77' } });
+  const badPassword = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/amend`, payload: { reason: 'typo', content: contentSamples['soap-note'](), password: 'wrong password 77' } });
   assert.equal(badPassword.statusCode, 401);
-  const amended = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/amend`, payload: { reason: 'typo', content: { objective: 'T 37.9.' }, password } });
+  const correction = { ...contentSamples['soap-note'](), chiefComplaint: 'Cough, fever 37.9' };
+  const amended = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/amend`, payload: { reason: 'typo', content: correction, password } });
   assert.equal(amended.statusCode, 200);
   assert.equal(amended.json<StoredDraft>().status, 'amended');
-  assert.deepEqual(amended.json<StoredDraft>().currentContent, { objective: 'T 37.9.' });
+  assert.deepEqual(amended.json<StoredDraft>().currentContent, correction);
 
   const withoutPassword = await call(h, 'physician', { method: 'POST', url: `/api/drafts/${draftId}/withdraw`, payload: { reason: 'wrong patient' } });
   assert.equal(withoutPassword.statusCode, 400, 'withdrawing a signed record needs the password again');

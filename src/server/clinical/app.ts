@@ -17,6 +17,11 @@
  * sessions.ts). With `oidc` options, `GET /api/oidc/login` and
  * `GET /api/oidc/callback` (oidc.ts) also issue session tokens, by single sign-on.
  *
+ * Content: every edit, amendment and signature is checked against the
+ * draft's workflow content schema (workflows/content-schema.ts, the schema the
+ * runner checked the model-made content with); a mismatch is 422
+ * 'schema_violation' naming the path, never the value, and nothing is stored.
+ *
  * Errors: one shape, `{ error: { code, message } }` (errors.ts). CORS stays
  * closed: no Access-Control-* header is ever sent, so browsers on other
  * origins cannot read answers.
@@ -26,20 +31,23 @@
  * a token or an error message.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { NorthstationError, notFound } from '../../core/errors.ts';
+import { badRequest, NorthstationError, notFound } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
 import { hashToken, tokenPrefix } from '../../records/accounts/api-tokens.ts';
 import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
 import type { ChatModel } from '../../engine/chat-model.ts';
+import { assertContent } from '../../workflows/content-schema.ts';
+import { workflows as allWorkflows } from '../../workflows/index.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
+import type { AnyWorkflow } from '../../workflows/workflow.ts';
 import { toClinicalError } from './errors.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { SessionStore, type Session } from './sessions.ts';
+import { SessionStore, type ExternalSubject, type Session } from './sessions.ts';
 import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
 
 export interface ClinicalAppLimits {
@@ -87,6 +95,12 @@ export interface ClinicalAppOptions {
   now?: () => number;
   /** OpenID Connect single sign-on (oidc.ts); its routes exist only when this is given. */
   oidc?: OidcOptions;
+  /**
+   * The workflows whose content schemas check edits, amendments and
+   * signatures, by the stored draft's workflow name; a draft of a workflow not
+   * here cannot be changed or signed. Default: every workflow (workflows/index.ts).
+   */
+  workflows?: readonly AnyWorkflow[];
 }
 
 /** Unauthenticated routes that start or finish a sign-in: limited per client IP. */
@@ -94,7 +108,7 @@ const signInRoutes = new Set(['POST /api/session', 'GET /api/oidc/login', 'GET /
 
 const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
-export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc }: ClinicalAppOptions): FastifyInstance {
+export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc, workflows = allWorkflows }: ClinicalAppOptions): FastifyInstance {
   const resolved = { ...defaultClinicalAppLimits, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
@@ -108,6 +122,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   /** The session token a request came with, when it came with one (for logout). */
   const sessionTokens = new WeakMap<FastifyRequest, string>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
+  const contentSchemas = new Map(workflows.map((workflow) => [workflow.name, workflow.content]));
 
   // Every route is in the OpenAPI document: registering one without an entry in routeDocs fails here.
   app.addHook('onRoute', (route) => {
@@ -126,10 +141,15 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     return user;
   };
 
-  /** A 429 in the error shape, with Retry-After in whole seconds. */
+  /**
+   * A 429 in the error shape, with Retry-After in whole seconds. Sent from the
+   * onRequest hook rather than thrown, because the error handler sets its own
+   * Retry-After only for 503s.
+   */
   const tooManyRequests = (request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number, message: string): FastifyReply => {
-    errorCodes.set(request, rateLimitedCode);
-    return reply.code(429).header('retry-after', String(retryAfterSeconds)).send({ error: { code: rateLimitedCode, message } });
+    const failure = toClinicalError(new NorthstationError('rate_limited', message, { retryAfterSeconds }));
+    errorCodes.set(request, failure.code);
+    return reply.code(failure.status).header('retry-after', String(retryAfterSeconds)).send(failure.body);
   };
 
   app.addHook('onRequest', async (request, reply) => {
@@ -174,8 +194,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   });
 
   /** A new login session for `user`, answered as `POST /api/session` answers (also after single sign-on). */
-  function sendSession(reply: FastifyReply, user: User): FastifyReply {
-    const session = sessions.issue(user);
+  function sendSession(reply: FastifyReply, user: User, external?: ExternalSubject): FastifyReply {
+    const session = sessions.issue(user, external);
     return reply.code(201).send({
       token: session.token,
       tokenType: 'Bearer',
@@ -184,7 +204,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     });
   }
 
-  if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, ...(now === undefined ? {} : { now }) });
+  if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, userOf, sessionOf, sessions, ...(now === undefined ? {} : { now }) });
 
   app.delete('/api/session', async (request, reply) => {
     userOf(request);
@@ -238,6 +258,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const version = parseIfMatch(request.headers['if-match']);
     const { content } = parse(editBody, request.body);
     const actor = await authoriseOn(user, 'draft.edit', request, id);
+    const draft = await store.getDraft(id, actorFor(user, 'draft.read', request));
+    checkContent(draft.workflow, content, 'the edited content');
     return sendDraft(reply, await store.editDraft(id, version, content, actor));
   });
 
@@ -247,8 +269,11 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const version = parseIfMatch(request.headers['if-match']);
     const { password } = parse(signBody, request.body);
     const actor = await authoriseOn(user, 'draft.sign', request, id);
-    await reauthenticate(user, password, request);
-    return sendDraft(reply, await store.signDraft(id, version, actor));
+    const draft = await store.getDraft(id, actorFor(user, 'draft.read', request));
+    // Only the version the signer names is signed: any other version is the store's 'conflict', and an edit
+    // between this check and the signature changes the version, so the content checked is the content signed.
+    if (draft.version === version && draft.status === 'draft') checkContent(draft.workflow, draft.currentContent, "the draft's current content", 'edit it before signing');
+    return sendDraft(reply, await reauthenticated(user, password, request, 'sign', () => store.signDraft(id, version, actor)));
   });
 
   app.post('/api/drafts/:id/amend', async (request, reply) => {
@@ -256,8 +281,9 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const id = idOf(request);
     const { reason, content, password } = parse(amendBody, request.body);
     const actor = await authoriseOn(user, 'draft.amend', request, id);
-    await reauthenticate(user, password, request);
-    return sendDraft(reply, await store.amend(id, reason, content, actor));
+    const draft = await store.getDraft(id, actorFor(user, 'draft.read', request));
+    checkContent(draft.workflow, content, 'the amended content');
+    return sendDraft(reply, await reauthenticated(user, password, request, 'amend', () => store.amend(id, reason, content, actor)));
   });
 
   app.post('/api/drafts/:id/withdraw', async (request, reply) => {
@@ -265,8 +291,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const id = idOf(request);
     const { reason, password } = parse(withdrawBody, request.body);
     const actor = await authoriseOn(user, 'draft.withdraw', request, id);
-    await reauthenticate(user, password, request);
-    return sendDraft(reply, await store.withdraw(id, reason, actor));
+    return sendDraft(reply, await reauthenticated(user, password, request, 'withdraw', () => store.withdraw(id, reason, actor)));
   });
 
   // — worklist —
@@ -363,14 +388,59 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     }
   }
 
-  /** The signer proves it is still them: a wrong password is 'unauthorized' (and counts towards lockout). */
-  async function reauthenticate(user: User, password: string, request: FastifyRequest): Promise<void> {
+  /**
+   * 'schema_violation' (422) unless `content` matches the content schema of
+   * `workflow`; a workflow with no schema here fails closed. Checked before the
+   * re-authentication, so a malformed request costs no password attempt or step-up grant.
+   */
+  function checkContent(workflow: string, content: unknown, what: string, hint?: string): void {
+    const schema = contentSchemas.get(workflow);
+    if (schema === undefined) throw new NorthstationError('schema_violation', `no content schema for workflow "${workflow}" on this server: its drafts cannot be changed or signed here`, { workflow });
     try {
-      await store.authenticate(user.username, password, contextOf(request));
+      assertContent(workflow, schema, content, what);
     } catch (error) {
-      if (error instanceof NorthstationError && error.code === 'unauthorized') {
-        throw new NorthstationError('unauthorized', 're-authentication failed: enter your own password to sign, amend or withdraw', { userId: user.id });
+      if (hint !== undefined && error instanceof NorthstationError) throw new NorthstationError(error.code, `${error.message}; ${hint}`, error.details);
+      throw error;
+    }
+  }
+
+  /** The login session a request came with (undefined for an API token). */
+  function sessionOf(request: FastifyRequest): Session | undefined {
+    const token = sessionTokens.get(request);
+    return token === undefined ? undefined : sessions.session(token);
+  }
+
+  /**
+   * Runs a sign, amend or withdraw once the signer has proved it is still
+   * them: with the password (a wrong one is 'unauthorized' and counts towards
+   * lockout), or, without one, on a session opened by single sign-on, with its
+   * unused step-up grant for this purpose (oidc.ts). The grant is taken before
+   * `act` runs, so two requests cannot spend one grant, and given back when
+   * `act` fails (nothing was signed). A session of neither kind without a
+   * password is 'bad_request', as a body without the field always was.
+   */
+  async function reauthenticated<T>(user: User, password: string | undefined, request: FastifyRequest, purpose: StepUpPurpose, act: () => Promise<T>): Promise<T> {
+    if (password !== undefined) {
+      try {
+        await store.authenticate(user.username, password, contextOf(request));
+      } catch (error) {
+        if (error instanceof NorthstationError && error.code === 'unauthorized') {
+          throw new NorthstationError('unauthorized', 're-authentication failed: enter your own password to sign, amend or withdraw', { userId: user.id });
+        }
+        throw error;
       }
+      return act();
+    }
+    const session = sessionOf(request);
+    if (session?.external === undefined) throw badRequest('body.password: re-enter your password to sign, amend or withdraw', { field: 'body.password' });
+    const grant = sessions.takeStepUp(session, purpose);
+    if (grant === undefined) {
+      throw new NorthstationError('unauthorized', `re-authenticate at your identity provider first (GET /api/oidc/reauth?purpose=${purpose}); each re-authentication allows one ${purpose} within a few minutes`, { userId: user.id });
+    }
+    try {
+      return await act();
+    } catch (error) {
+      sessions.restoreStepUp(session, grant);
       throw error;
     }
   }
@@ -393,12 +463,6 @@ async function authenticate(token: string, request: FastifyRequest, store: Recor
   if (session === undefined) throw new NorthstationError('unauthorized', 'the session is unknown, signed out or has expired: sign in again');
   return session.user;
 }
-
-/**
- * The error code of a 429. Not (yet) in core/errors.ts's vocabulary, whose
- * mapper has no 429: the clinical API sends this answer itself.
- */
-export const rateLimitedCode = 'rate_limited';
 
 const principal = (user: User): Principal => ({ id: user.id, roles: user.roles });
 

@@ -9,7 +9,9 @@ import { after, before, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import type { Role } from '../../records/accounts/policy.ts';
 import type { LightMyRequestResponse } from 'fastify';
+import { contentSamples } from './content-samples.test-support.ts';
 import { seedFhir } from './fhir-test-support.ts';
+import { ssoSession, startTestProvider, type TestProvider } from './oidc-test-support.ts';
 import { call, harness, password, roleNames, seed, transcript, type Harness } from './test-helpers.ts';
 
 type Cell = Record<Role, number>;
@@ -25,6 +27,16 @@ interface Row {
 
 /** The shared tokens a sign-out row swapped out, put back by its `after`. */
 const swapped = new Map<Role, string>();
+
+/** A real OpenID provider on loopback: the single sign-on rows sign people in through it. */
+let provider: TestProvider;
+
+/** Puts back the shared token a row swapped out. */
+const restoreToken = (h: Harness, role: Role): void => {
+  const shared = swapped.get(role);
+  if (shared !== undefined) h.tokens[role] = shared;
+  swapped.delete(role);
+};
 
 const rows: Row[] = [
   {
@@ -49,6 +61,37 @@ const rows: Row[] = [
       if (shared !== undefined) h.tokens[role] = shared;
       swapped.delete(role);
     },
+  },
+  {
+    // Public: a bearer token changes nothing.
+    route: 'GET /api/oidc/login',
+    expected: { nurse: 302, physician: 302, admin: 302, integration: 302 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/oidc/login' }),
+  },
+  {
+    // Public: without a pending sign-in (and its browser cookie) every caller gets 400, whatever its token.
+    route: 'GET /api/oidc/callback',
+    expected: { nurse: 400, physician: 400, admin: 400, integration: 400 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/oidc/callback?state=not-a-pending-sign-in&code=x' }),
+  },
+  {
+    // Local-password sessions: a physician re-enters the password instead (400); roles that may never sign: 403.
+    route: 'GET /api/oidc/reauth (local sessions, an API token)',
+    expected: { nurse: 403, physician: 400, admin: 403, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/oidc/reauth?purpose=sign' }),
+  },
+  {
+    // Single sign-on sessions (the integration keeps its API token): only a role that may sign is sent to the provider.
+    route: 'GET /api/oidc/reauth (single sign-on sessions)',
+    expected: { nurse: 403, physician: 302, admin: 403, integration: 403 },
+    request: async (h, role) => {
+      if (role !== 'integration') {
+        swapped.set(role, h.tokens[role]);
+        h.tokens[role] = (await ssoSession(h, provider.issuer, `sso-${role}`)).token;
+      }
+      return { method: 'GET', url: '/api/oidc/reauth?purpose=sign' };
+    },
+    after: restoreToken,
   },
   {
     route: 'POST /api/encounters',
@@ -88,7 +131,7 @@ const rows: Row[] = [
       method: 'PATCH',
       url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}`,
       headers: { 'if-match': '"1"' },
-      payload: { content: { subjective: 'Edited.' } },
+      payload: { content: { ...contentSamples['soap-note'](), chiefComplaint: 'Edited.' } },
     }),
   },
   {
@@ -107,7 +150,7 @@ const rows: Row[] = [
     request: async (h) => ({
       method: 'POST',
       url: `/api/drafts/${(await seed(h, h.ids.nurse, { signed: true })).draftId}/amend`,
-      payload: { reason: 'wrong temperature', content: { objective: 'T 37.9.' }, password },
+      payload: { reason: 'wrong temperature', content: { ...contentSamples['soap-note'](), chiefComplaint: 'Corrected.' }, password },
     }),
   },
   {
@@ -181,16 +224,22 @@ function errorCodeOf(route: string, response: LightMyRequestResponse): string | 
 
 let h: Harness;
 before(async () => {
-  h = await harness();
+  provider = await startTestProvider({
+    'sso-nurse': { preferred_username: 'nurse.sso', roles: ['nurse'] },
+    'sso-physician': { preferred_username: 'physician.sso', roles: ['physician'] },
+    'sso-admin': { preferred_username: 'admin.sso', roles: ['admin'] },
+  });
+  h = await harness({ oidc: provider.options() });
 });
 after(async () => {
   await h.close();
+  await provider.close();
 });
 
 test('matrix: the public routes answer without credentials', async () => {
   for (const row of rows.filter((candidate) => publicRows.has(candidate.route))) {
     const response = await call(h, undefined, await row.request(h, 'nurse'));
-    assert.equal(response.statusCode, row.route === 'GET /docs' ? 200 : 201, row.route);
+    assert.equal(response.statusCode, publicRows.get(row.route), row.route);
   }
 });
 
@@ -215,7 +264,13 @@ for (const row of rows) {
   });
 }
 
-const publicRows = new Set(['POST /api/session', 'GET /docs']);
+/** The routes that need no credentials, and what they answer without any. */
+const publicRows = new Map([
+  ['POST /api/session', 201],
+  ['GET /docs', 200],
+  ['GET /api/oidc/login', 302],
+  ['GET /api/oidc/callback', 400],
+]);
 
 test('matrix: every route refuses a request without credentials (401, one shape), except signing in and the docs', async () => {
   for (const row of rows) {

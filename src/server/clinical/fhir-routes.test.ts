@@ -106,7 +106,8 @@ test('Patient/:id/$export: a collection of every document, each resource once, v
 });
 
 test('a stored draft whose content is not a SOAP note is a 400 OperationOutcome, not a crash', async () => {
-  const { draftId } = await seed(h, h.ids.nurse);
+  // The store takes any content (the API checks edits, not the store); this one is no SOAP note.
+  const { draftId } = await seed(h, h.ids.nurse, { content: { subjective: 'Cough for three days.' } });
   const response = await call(h, 'nurse', { method: 'GET', url: `/fhir/R4/Composition/${draftId}` });
   assertOutcome(response, 400, 'bad_request');
 });

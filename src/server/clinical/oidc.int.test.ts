@@ -1,99 +1,36 @@
 /**
  * OIDC single sign-on against a real OpenID provider (`oidc-provider`) on
  * 127.0.0.1, driven end to end with fetch: the app's login redirect, the
- * provider's own (development) login and consent forms, the callback.
+ * provider's own (development) login and consent forms, the callback; and the
+ * step-up re-authentication that lets a sign-on user sign, amend and withdraw.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import Provider from 'oidc-provider';
-import { call, errorOf, harness, type Harness } from './test-helpers.ts';
-import type { OidcOptions } from './oidc.ts';
-
-const clientId = 'northstation';
-const clientSecret = 'a-long-test-client-secret-for-the-loopback-provider';
-const redirectUri = 'http://127.0.0.1:8443/api/oidc/callback';
+import { call, errorOf, harness, seed, type Harness } from './test-helpers.ts';
+import { ssoSession, startTestProvider, throughProvider, type TestProvider } from './oidc-test-support.ts';
 
 /** Claims by account id: the provider's development login accepts any login name and password. */
 const accounts: Record<string, Record<string, unknown>> = {
   'sub-physician-1': { name: 'Priya Oidc', preferred_username: 'priya.oidc', roles: ['physician', 'not-a-northstation-role'] },
+  'sub-physician-2': { name: 'Omar Other', preferred_username: 'omar.other', roles: ['physician'] },
   'sub-noroles-1': { name: 'Nora Noroles', preferred_username: 'nora.noroles', roles: ['visitor'] },
 };
 
-let server: Server;
+let provider: TestProvider;
 let issuer: string;
 
 before(async () => {
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles'] },
-    cookies: { keys: ['a-test-cookie-signing-key'] },
-    findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id, ...(accounts[id] ?? {}) }) }),
-  });
-  handler = provider.callback();
+  provider = await startTestProvider(accounts);
+  issuer = provider.issuer;
 });
 
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => provider.close());
 
-const options = (): OidcOptions => ({ issuer, clientId, clientSecret, redirectUri });
+const options = () => provider.options();
 
-/** A cookie jar for the browser's side of the provider. */
-function jar(): { header(): string; take(response: Response): void } {
-  const cookies = new Map<string, string>();
-  return {
-    header: () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-    take: (response) => {
-      for (const line of response.headers.getSetCookie()) {
-        const [pair = ''] = line.split(';');
-        const at = pair.indexOf('=');
-        cookies.set(pair.slice(0, at), pair.slice(at + 1));
-      }
-    },
-  };
-}
-
-/**
- * Starts a sign-in at the app, signs in at the provider as `account` (login and
- * consent forms, submitted like a browser would) and returns the callback's
- * query string and the app's binding cookie.
- */
+/** Starts a sign-in at the app and signs in at the provider as `account`: the callback's query string and the app's binding cookie. */
 async function signInAtProvider(h: Harness, account: string): Promise<{ callbackQuery: string; cookie: string }> {
-  const start = await h.app.inject({ method: 'GET', url: '/api/oidc/login' });
-  assert.equal(start.statusCode, 302);
-  const setCookie = [start.headers['set-cookie']].flat()[0] ?? '';
-  const cookie = setCookie.split(';')[0] ?? '';
-  let url = new URL(String(start.headers.location));
-  assert.equal(url.origin, issuer);
-  assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
-  assert.ok(url.searchParams.get('state') && url.searchParams.get('nonce') && url.searchParams.get('code_challenge'));
-  const browser = jar();
-  let init: RequestInit = {};
-  for (let step = 0; step < 20; step += 1) {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), cookie: browser.header() } });
-    browser.take(response);
-    const location = response.headers.get('location');
-    if (location !== null) {
-      const next = new URL(location, url);
-      if (next.href.startsWith(redirectUri)) return { callbackQuery: next.search, cookie };
-      url = next;
-      init = {};
-      continue;
-    }
-    assert.equal(response.status, 200, `provider step ${step}: ${response.status}`);
-    const html = await response.text();
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
-    assert.ok(action !== undefined && prompt !== undefined, 'the provider shows a login or consent form');
-    const form = new URLSearchParams({ prompt, ...(prompt === 'login' ? { login: account, password: 'anything' } : {}) });
-    url = new URL(action, url);
-    init = { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
-  }
-  throw new Error('the provider flow did not reach the callback');
+  return throughProvider(issuer, await h.app.inject({ method: 'GET', url: '/api/oidc/login' }), account);
 }
 
 test('single sign-on: login → provider → callback yields a working session with the mapped role, audited', async () => {
@@ -206,6 +143,135 @@ test('GET /docs lists the single sign-on routes only when OIDC is configured', a
     const paths = (await h.app.inject({ method: 'GET', url: '/docs' })).json<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>().paths;
     assert.equal(paths['/api/oidc/login']?.get?.security?.length, 0);
     assert.equal(paths['/api/oidc/callback']?.get?.security?.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+// — step-up re-authentication (sign, amend, withdraw without a password) —
+
+/** Starts a step-up for `purpose` on the session `token`, signs in at the provider as `account`, and answers the callback. */
+async function stepUp(h: Harness, token: string, purpose: string, account: string) {
+  const start = await h.app.inject({ method: 'GET', url: `/api/oidc/reauth?purpose=${purpose}`, headers: { authorization: `Bearer ${token}` } });
+  const { callbackQuery, cookie, authorizationUrl } = await throughProvider(issuer, start, account);
+  const callback = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
+  return { callback, authorizationUrl };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+test('step-up: a sign-on physician cannot sign without it; after it signs exactly once; a failed sign keeps it; audited', async () => {
+  const h = await harness({ oidc: options() });
+  try {
+    const priya = await ssoSession(h, issuer, 'sub-physician-1');
+    const first = (await seed(h, h.ids.nurse)).draftId;
+    const second = (await seed(h, h.ids.nurse)).draftId;
+    const sign = (id: string, body: object = {}, version = '"1"') => h.app.inject({ method: 'POST', url: `/api/drafts/${id}/sign`, headers: { ...bearer(priya.token), 'if-match': version }, payload: body });
+
+    const without = await sign(first);
+    assert.equal(without.statusCode, 401, without.body);
+    assert.match(errorOf(without).message, /\/api\/oidc\/reauth\?purpose=sign/);
+    assert.equal((await sign(first, { password: 'a guessed password 123' })).statusCode, 401, 'a sign-on user has no password to re-enter');
+
+    const { callback, authorizationUrl } = await stepUp(h, priya.token, 'sign', 'sub-physician-1');
+    assert.equal(authorizationUrl.searchParams.get('prompt'), 'login', 'the provider is told to authenticate afresh');
+    assert.equal(authorizationUrl.searchParams.get('max_age'), '0');
+    assert.equal(callback.statusCode, 200, callback.body);
+    const granted = callback.json<{ stepUp: { purpose: string; expiresAt: string } }>().stepUp;
+    assert.equal(granted.purpose, 'sign');
+    assert.equal(Date.parse(granted.expiresAt), h.clock.now + 5 * 60 * 1000);
+
+    // A sign that fails (stale version) signs nothing and leaves the step-up for the retry.
+    assert.equal((await sign(first, {}, '"7"')).statusCode, 409);
+    const signed = await sign(first);
+    assert.equal(signed.statusCode, 200, signed.body);
+    const document = signed.json<{ status: string; signature: { signedBy: string } }>();
+    assert.equal(document.status, 'signed');
+    assert.equal(document.signature.signedBy, priya.userId);
+
+    // Single use: the next signature needs a step-up of its own.
+    const again = await sign(second);
+    assert.equal(again.statusCode, 401, again.body);
+    assert.equal((await h.store.getDraft(second, { userId: 'system', role: 'admin', client: 'test' })).status, 'draft');
+
+    const events = (await h.store.listAuditEvents({ resourceId: priya.userId })).map((event) => `${event.action}/${event.client}`);
+    assert.deepEqual(events, ['user.create/oidc', 'login.success/oidc', 'login.failure/api', 'login.success/oidc-reauth'], 'the password guess is a failed login; the step-up a sign-in through the provider');
+    assert.equal((await h.store.verifyAuditChain()).ok, true);
+  } finally {
+    await h.close();
+  }
+});
+
+test('step-up: it is for one purpose, and unused it expires after 5 minutes', async () => {
+  const h = await harness({ oidc: options() });
+  try {
+    const priya = await ssoSession(h, issuer, 'sub-physician-1');
+    const draftId = (await seed(h, h.ids.nurse)).draftId;
+    const signedId = (await seed(h, h.ids.nurse, { signed: true })).draftId;
+
+    assert.equal((await stepUp(h, priya.token, 'amend', 'sub-physician-1')).callback.statusCode, 200);
+    const signWithAmendGrant = await h.app.inject({ method: 'POST', url: `/api/drafts/${draftId}/sign`, headers: { ...bearer(priya.token), 'if-match': '"1"' }, payload: {} });
+    assert.equal(signWithAmendGrant.statusCode, 401, 'a step-up for amend does not sign');
+    // The amendment re-states the signed content: this test is about re-authentication, not content.
+    const { currentContent } = await h.store.getDraft(signedId, { userId: 'system', role: 'admin', client: 'test' });
+    const amended = await h.app.inject({ method: 'POST', url: `/api/drafts/${signedId}/amend`, headers: bearer(priya.token), payload: { reason: 'wrong temperature', content: currentContent } });
+    assert.equal(amended.statusCode, 200, amended.body);
+
+    assert.equal((await stepUp(h, priya.token, 'withdraw', 'sub-physician-1')).callback.statusCode, 200);
+    h.clock.now += 5 * 60 * 1000;
+    const late = await h.app.inject({ method: 'POST', url: `/api/drafts/${draftId}/withdraw`, headers: bearer(priya.token), payload: { reason: 'wrong patient' } });
+    assert.equal(late.statusCode, 401, late.body);
+    assert.equal((await h.store.getDraft(draftId, { userId: 'system', role: 'admin', client: 'test' })).status, 'draft');
+
+    // A fresh step-up works again.
+    assert.equal((await stepUp(h, priya.token, 'withdraw', 'sub-physician-1')).callback.statusCode, 200);
+    h.clock.now += 5 * 60 * 1000 - 1;
+    const inTime = await h.app.inject({ method: 'POST', url: `/api/drafts/${draftId}/withdraw`, headers: bearer(priya.token), payload: { reason: 'wrong patient' } });
+    assert.equal(inTime.statusCode, 200, inTime.body);
+  } finally {
+    await h.close();
+  }
+});
+
+test("step-up: another person's sign-in at the provider does not vouch for the session's user: 403, audited, nothing granted or created", async () => {
+  const h = await harness({ oidc: options() });
+  try {
+    const priya = await ssoSession(h, issuer, 'sub-physician-1');
+    const draftId = (await seed(h, h.ids.nurse)).draftId;
+    const { callback } = await stepUp(h, priya.token, 'sign', 'sub-physician-2');
+    assert.equal(callback.statusCode, 403, callback.body);
+    assert.equal(errorOf(callback).code, 'forbidden');
+
+    const sign = await h.app.inject({ method: 'POST', url: `/api/drafts/${draftId}/sign`, headers: { ...bearer(priya.token), 'if-match': '"1"' }, payload: {} });
+    assert.equal(sign.statusCode, 401, sign.body);
+
+    const events = await h.store.listAuditEvents();
+    const failures = events.filter((event) => event.action === 'login.failure' && event.client === 'oidc-reauth');
+    assert.deepEqual(failures.map((event) => event.resourceId), [priya.userId], 'the failure is recorded against the session user');
+    assert.ok(!events.some((event) => event.client === 'oidc-reauth' && event.action !== 'login.failure'), 'the other person was neither signed in nor created');
+  } finally {
+    await h.close();
+  }
+});
+
+test('step-up: only for a sign-on session whose roles may act; signing out before the callback voids it; JSON on request', async () => {
+  const h = await harness({ oidc: options() });
+  try {
+    // A local account re-enters its password instead.
+    const local = await call(h, 'physician', { method: 'GET', url: '/api/oidc/reauth?purpose=sign' });
+    assert.equal(local.statusCode, 400, local.body);
+    assert.equal((await call(h, 'physician', { method: 'GET', url: '/api/oidc/reauth?purpose=delete' })).statusCode, 400);
+
+    const priya = await ssoSession(h, issuer, 'sub-physician-1');
+    const asJson = await h.app.inject({ method: 'GET', url: '/api/oidc/reauth?purpose=sign', headers: { ...bearer(priya.token), accept: 'application/json' } });
+    assert.equal(asJson.statusCode, 200, asJson.body);
+    assert.equal(new URL(asJson.json<{ location: string }>().location).searchParams.get('prompt'), 'login');
+
+    const start = await h.app.inject({ method: 'GET', url: '/api/oidc/reauth?purpose=sign', headers: bearer(priya.token) });
+    const { callbackQuery, cookie } = await throughProvider(issuer, start, 'sub-physician-1');
+    assert.equal((await h.app.inject({ method: 'DELETE', url: '/api/session', headers: bearer(priya.token) })).statusCode, 204);
+    const callback = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
+    assert.equal(callback.statusCode, 401, callback.body);
   } finally {
     await h.close();
   }

@@ -21,15 +21,43 @@
  * failed discovery is retried at the next sign-in.
  *
  * Users created here have no password: they cannot use `POST /api/session`,
- * and so cannot (yet) re-authenticate to sign or amend.
+ * and re-authenticate to sign, amend or withdraw through the provider
+ * instead (step-up):
+ *
+ * - `GET /api/oidc/reauth?purpose=sign|amend|withdraw` (a session opened by
+ *   single sign-on, whose user's roles may ever do that) keeps a pending
+ *   step-up like a pending login, also naming the session and when it started,
+ *   and redirects to the provider with `prompt=login` and `max_age=0` (with
+ *   `Accept: application/json` it answers `{ location }` instead, for a
+ *   browser app that sends its bearer token from script).
+ * - The provider redirects to the same `/api/oidc/callback`. The ID token must
+ *   carry an `auth_time` no older than `reauthMaxAgeSeconds` (openid-client)
+ *   and not before the step-up started (this module; both with
+ *   `clockSkewSeconds`), and the same issuer and `sub` as the session (else
+ *   403: another person's sign-in at the provider never vouches for this
+ *   session's user). The store then records the sign-in (`signInExternal`,
+ *   client 'oidc-reauth': 'login.success', roles follow the provider), and the
+ *   session holds a step-up grant for that purpose.
+ * - The grant is single use and short-lived (`stepUpTtlMs`, default 5
+ *   minutes): it is taken by the next sign, amend or withdraw of that
+ *   purpose (app.ts), and given back only when that action fails. Single use
+ *   keeps parity with the password path, which asks again for every
+ *   signature: each signature is attested by its own authentication, and a
+ *   workstation left open after one signature cannot sign another.
+ * - A failed step-up after the provider answered (refused, stale, another
+ *   person) is audited as 'login.failure' for the session's user, client
+ *   'oidc-reauth', through `signInExternal`'s documented refusal of an
+ *   identity with no roles (the repository has no dedicated event yet).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
 import { NorthstationError } from '../../core/errors.ts';
 import { assertUpstreamAllowed, defaultAllowList, parseAllowList } from '../../engine/openai/allow-list.ts';
-import { isRole, roles as knownRoles, type Role } from '../../records/accounts/policy.ts';
-import type { RecordsRepository, User } from '../../records/repository.ts';
+import { isRole, roles as knownRoles, rules, type Action, type Role } from '../../records/accounts/policy.ts';
+import type { LoginContext, RecordsRepository, User } from '../../records/repository.ts';
+import { parse, reauthQuery, type StepUpPurpose } from './schemas.ts';
+import type { ExternalSubject, Session, SessionStore } from './sessions.ts';
 
 export interface OidcOptions {
   /** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
@@ -48,17 +76,32 @@ export interface OidcOptions {
   scope?: string;
   /** How long a started sign-in may take. Default: 10 minutes. */
   loginTtlMs?: number;
-  /** Pending sign-ins kept (memory bound). Default: 10,000. */
+  /** Pending sign-ins and step-ups kept (memory bound). Default: 10,000. */
   maxPendingLogins?: number;
+  /** A step-up's authentication at the provider (`auth_time`) may be at most this old at the callback. Default: 300 s. */
+  reauthMaxAgeSeconds?: number;
+  /** How long a completed step-up stays usable for its one action. Default: 5 minutes. */
+  stepUpTtlMs?: number;
+  /** Clock difference tolerated against the provider's `auth_time`. Default: 30 s (openid-client's own tolerance). */
+  clockSkewSeconds?: number;
 }
 
 export interface OidcRouteDeps {
   options: OidcOptions;
   store: RecordsRepository;
-  /** Issues a session and sends it as `POST /api/session` does. */
-  sendSession: (reply: FastifyReply, user: User) => FastifyReply;
+  /** Issues a session (bound to the provider identity) and sends it as `POST /api/session` does. */
+  sendSession: (reply: FastifyReply, user: User, external: ExternalSubject) => FastifyReply;
   contextOf: (request: FastifyRequest) => { ip: string; client: string };
+  /** The authenticated user of a request (routes other than the public ones). */
+  userOf: (request: FastifyRequest) => User;
+  /** The login session a request came with; undefined for an API token. */
+  sessionOf: (request: FastifyRequest) => Session | undefined;
+  /** Where step-up grants are recorded. */
+  sessions: SessionStore;
+  /** The app's clock (pending expiry, step-up grants), in ms. Default: Date.now. */
   now?: () => number;
+  /** The clock compared with times the provider issues (`auth_time`), in ms. Default: Date.now. */
+  providerClock?: () => number;
   /** Test seam: hostname resolution for the allow-list. */
   lookupAll?: (hostname: string) => Promise<readonly { address: string }[]>;
 }
@@ -68,7 +111,11 @@ interface PendingLogin {
   nonce: string;
   binding: string;
   expiresAt: number;
+  /** Present for a step-up: the session it is for, the purpose, and when it started (provider clock, ms). */
+  stepUp?: { session: Session; external: ExternalSubject; purpose: StepUpPurpose; startedAt: number };
 }
+
+const purposeActions: Readonly<Record<StepUpPurpose, Action>> = { sign: 'draft.sign', amend: 'draft.amend', withdraw: 'draft.withdraw' };
 
 const bindingCookie = 'ns_oidc';
 
@@ -86,6 +133,10 @@ export function validateOidcOptions(options: OidcOptions): void {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new NorthstationError('config_invalid', `oidc.${field} must be http(s)`, { field });
   }
+  for (const field of ['loginTtlMs', 'maxPendingLogins', 'reauthMaxAgeSeconds', 'stepUpTtlMs', 'clockSkewSeconds'] as const) {
+    const value = options[field];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new NorthstationError('config_invalid', `oidc.${field} must be a positive integer`, { field });
+  }
   for (const [from, to] of Object.entries(options.allowedRoles ?? {})) {
     if (!isRole(to)) throw new NorthstationError('config_invalid', `oidc.allowedRoles maps ${JSON.stringify(from)} to unknown role ${JSON.stringify(to)}`, { field: 'allowedRoles' });
   }
@@ -93,9 +144,13 @@ export function validateOidcOptions(options: OidcOptions): void {
 }
 
 export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): void {
-  const { options, store, sendSession, contextOf } = deps;
+  const { options, store, sendSession, contextOf, sessions } = deps;
   validateOidcOptions(options);
   const now = deps.now ?? Date.now;
+  const providerClock = deps.providerClock ?? Date.now;
+  const reauthMaxAgeSeconds = options.reauthMaxAgeSeconds ?? 300;
+  const stepUpTtlMs = options.stepUpTtlMs ?? 5 * 60 * 1000;
+  const skewSeconds = options.clockSkewSeconds ?? 30;
   const allowList = parseAllowList(options.allowList ?? defaultAllowList);
   const issuer = new URL(options.issuer);
   const roleClaim = options.roleClaim ?? 'roles';
@@ -134,7 +189,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     for (const [state, login] of pending) if (login.expiresAt <= at) pending.delete(state);
   };
 
-  app.get('/api/oidc/login', async (_request, reply) => {
+  /** Keeps a pending login (or step-up) under a fresh state; returns the provider URL and the binding cookie. */
+  const startAtProvider = async (stepUp: PendingLogin['stepUp']): Promise<{ target: URL; cookie: string }> => {
     const config = await discover();
     prune();
     if (pending.size >= maxPending) throw new NorthstationError('overloaded', 'too many sign-ins are in progress; try again shortly');
@@ -142,7 +198,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     const state = client.randomState();
     const nonce = client.randomNonce();
     const binding = randomBytes(24).toString('base64url');
-    pending.set(state, { verifier, nonce, binding, expiresAt: now() + ttlMs });
+    pending.set(state, { verifier, nonce, binding, expiresAt: now() + ttlMs, ...(stepUp === undefined ? {} : { stepUp }) });
     const target = client.buildAuthorizationUrl(config, {
       redirect_uri: options.redirectUri,
       scope: options.scope ?? 'openid profile',
@@ -150,9 +206,34 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       code_challenge_method: 'S256',
       state,
       nonce,
+      // A step-up must be a new authentication, whatever session the browser has at the provider.
+      ...(stepUp === undefined ? {} : { prompt: 'login', max_age: '0' }),
     });
     const cookie = `${bindingCookie}=${binding}; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=${Math.ceil(ttlMs / 1000)}${secure ? '; Secure' : ''}`;
+    return { target, cookie };
+  };
+
+  app.get('/api/oidc/login', async (_request, reply) => {
+    const { target, cookie } = await startAtProvider(undefined);
     return reply.code(302).header('cache-control', 'no-store').header('set-cookie', cookie).header('location', target.href).send();
+  });
+
+  app.get('/api/oidc/reauth', async (request, reply) => {
+    const user = deps.userOf(request);
+    const { purpose } = parse(reauthQuery, request.query, 'query');
+    const action = purposeActions[purpose];
+    if (!user.roles.some((role) => isRole(role) && rules[role][action] !== undefined)) {
+      throw new NorthstationError('forbidden', `no role of yours may ${action}, so there is nothing to re-authenticate for`, { userId: user.id, action });
+    }
+    const session = deps.sessionOf(request);
+    const external = session?.external;
+    if (session === undefined || external === undefined) {
+      throw new NorthstationError('bad_request', 'only a session opened by single sign-on re-authenticates at the identity provider; send your password with the request instead', { field: 'purpose' });
+    }
+    const { target, cookie } = await startAtProvider({ session, external, purpose, startedAt: providerClock() });
+    void reply.header('cache-control', 'no-store').header('set-cookie', cookie);
+    if (wantsJson(request)) return reply.code(200).send({ location: target.href });
+    return reply.code(302).header('location', target.href).send();
   });
 
   app.get('/api/oidc/callback', async (request, reply) => {
@@ -163,17 +244,43 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     if (login === undefined || login.expiresAt <= now() || !sameSecret(cookieOf(request, bindingCookie), login.binding)) {
       throw new NorthstationError('bad_request', 'this sign-in is unknown, already used or expired (or started in another browser): start again at /api/oidc/login', { field: 'state' });
     }
+    const { stepUp } = login;
+    if (stepUp !== undefined && sessions.session(stepUp.session.token) !== stepUp.session) {
+      throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
+    }
+    const context: LoginContext = { ...contextOf(request), client: stepUp === undefined ? 'oidc' : 'oidc-reauth' };
+    /** A failed step-up: audited for the session's user, then thrown. */
+    const refuseStepUp = async (error: NorthstationError): Promise<never> => {
+      if (stepUp !== undefined) await auditStepUpFailure(store, stepUp.external, stepUp.session.user, context);
+      throw error;
+    };
     const config = await discover();
     const current = new URL(options.redirectUri);
     current.search = query;
     let tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
     try {
-      tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce, idTokenExpected: true });
+      tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: login.verifier,
+        expectedState: state,
+        expectedNonce: login.nonce,
+        idTokenExpected: true,
+        // A step-up needs auth_time, and a recent one (openid-client applies its own 30 s tolerance).
+        ...(stepUp === undefined ? {} : { maxAge: reauthMaxAgeSeconds }),
+      });
     } catch (error) {
-      throw new NorthstationError('unauthorized', 'the identity provider refused the sign-in or its answer did not check out', {}, { cause: error });
+      return refuseStepUp(new NorthstationError('unauthorized', 'the identity provider refused the sign-in or its answer did not check out', {}, { cause: error }));
     }
     const claims = tokens.claims();
-    if (claims === undefined) throw new NorthstationError('unauthorized', 'the identity provider sent no ID token');
+    if (claims === undefined) return refuseStepUp(new NorthstationError('unauthorized', 'the identity provider sent no ID token'));
+    if (stepUp !== undefined) {
+      const { issuer: boundIssuer, subject } = stepUp.external;
+      if (claims.iss !== boundIssuer || claims.sub !== subject) {
+        return refuseStepUp(new NorthstationError('forbidden', 'a different person signed in at the identity provider: only the signed-in user can re-authenticate for this session', { userId: stepUp.session.user.id }));
+      }
+      if (!freshAuthentication(claims.auth_time, stepUp.startedAt, providerClock(), skewSeconds)) {
+        return refuseStepUp(new NorthstationError('unauthorized', 'the identity provider did not authenticate you afresh: re-authentication must happen after it was asked for', { userId: stepUp.session.user.id }));
+      }
+    }
     let roleValues = claims[roleClaim];
     let profile: Record<string, unknown> = claims;
     if (roleValues === undefined && config.serverMetadata().userinfo_endpoint !== undefined) {
@@ -183,18 +290,52 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
         profile = { ...info, ...claims };
         roleValues = info[roleClaim];
       } catch (error) {
-        throw new NorthstationError('upstream_error', "the identity provider's userinfo could not be read", {}, { cause: error });
+        return refuseStepUp(new NorthstationError('upstream_error', "the identity provider's userinfo could not be read", {}, { cause: error }));
       }
     }
     const roles = mapRoles(roleValues, roleMap);
     const username = typeof profile.preferred_username === 'string' && profile.preferred_username.trim() !== '' ? profile.preferred_username : claims.sub;
-    const user = await store.signInExternal(
-      { issuer: claims.iss, subject: claims.sub, username, ...(typeof profile.name === 'string' ? { displayName: profile.name } : {}), roles },
-      { ...contextOf(request), client: 'oidc' },
-    );
-    void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
-    return sendSession(reply.header('cache-control', 'no-store'), user);
+    // Audits 'login.success' (or 'login.failure' when the provider now grants no role), roles follow the provider.
+    const user = await store.signInExternal({ issuer: claims.iss, subject: claims.sub, username, ...(typeof profile.name === 'string' ? { displayName: profile.name } : {}), roles }, context);
+    void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`).header('cache-control', 'no-store');
+    if (stepUp === undefined) return sendSession(reply, user, { issuer: claims.iss, subject: claims.sub });
+    const expiresAt = now() + stepUpTtlMs;
+    if (user.id !== stepUp.session.user.id || !sessions.grantStepUp(stepUp.session, { purpose: stepUp.purpose, expiresAt }, user)) {
+      throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
+    }
+    return reply.code(200).send({ stepUp: { purpose: stepUp.purpose, expiresAt: new Date(expiresAt).toISOString() } });
   });
+}
+
+/**
+ * Whether a step-up's `auth_time` (seconds, provider clock) shows an
+ * authentication that happened after the step-up started (`startedAt`, ms)
+ * and not in the future, each within `skewSeconds`. Missing → false.
+ */
+export function freshAuthentication(authTime: unknown, startedAt: number, nowMs: number, skewSeconds: number): boolean {
+  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return false;
+  const at = authTime * 1000;
+  const skew = skewSeconds * 1000;
+  return at >= startedAt - skew && at <= nowMs + skew;
+}
+
+/**
+ * Records a failed step-up for the session's user as 'login.failure' (client
+ * 'oidc-reauth'): `signInExternal` refuses an identity with no roles before
+ * changing anything and audits the refusal — the one audited failure the
+ * repository offers until it has a dedicated re-authentication event.
+ */
+async function auditStepUpFailure(store: RecordsRepository, external: ExternalSubject, user: User, context: LoginContext): Promise<void> {
+  try {
+    await store.signInExternal({ issuer: external.issuer, subject: external.subject, username: user.username, roles: [] }, context);
+  } catch (error) {
+    if (!(error instanceof NorthstationError && error.code === 'forbidden')) throw error;
+  }
+}
+
+/** Whether the client asked for JSON rather than a redirect. */
+function wantsJson(request: FastifyRequest): boolean {
+  return /(^|,)\s*application\/json\b/i.test(request.headers.accept ?? '');
 }
 
 /** The local roles a role claim grants: strings (an array, or one space-separated string) looked up in the map. */

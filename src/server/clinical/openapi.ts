@@ -6,7 +6,7 @@
  * refuses to start otherwise).
  */
 import { z } from 'zod';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, reauthQuery, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
 
 export interface RouteDoc {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -30,7 +30,16 @@ export interface RouteDoc {
 export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: 'The session token and user' } },
   { method: 'GET', url: '/api/oidc/login', summary: 'Single sign-on (only when OIDC is configured): redirects to the identity provider (authorization code with PKCE, state and nonce)', auth: false, oidc: true, ok: { status: 302, description: 'Redirect to the identity provider' } },
-  { method: 'GET', url: '/api/oidc/callback', summary: "Single sign-on (only when OIDC is configured): the identity provider's redirect back; returns a session bearer token as POST /api/session does", auth: false, oidc: true, ok: { status: 201, description: 'The session token and user' } },
+  { method: 'GET', url: '/api/oidc/callback', summary: "Single sign-on (only when OIDC is configured): the identity provider's redirect back; returns a session bearer token as POST /api/session does, or (finishing a step-up) 200 { stepUp: { purpose, expiresAt } }", auth: false, oidc: true, ok: { status: 201, description: 'The session token and user' } },
+  {
+    method: 'GET',
+    url: '/api/oidc/reauth',
+    summary: 'Step-up re-authentication (only when OIDC is configured; a single sign-on session): redirects to the identity provider with prompt=login and max_age=0 (with Accept: application/json, 200 { location }); the callback then allows one sign, amend or withdraw (the purpose) without a password, within 5 minutes',
+    auth: true,
+    oidc: true,
+    query: reauthQuery,
+    ok: { status: 302, description: 'Redirect to the identity provider' },
+  },
   { method: 'DELETE', url: '/api/session', summary: 'Sign out: the session token in Authorization stops working at once (API tokens are revoked by an admin instead)', auth: true, ok: { status: 204, description: 'Signed out' } },
   { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
   {
@@ -42,10 +51,10 @@ export const routeDocs: readonly RouteDoc[] = [
     ok: { status: 201, description: 'The stored draft (ETag: its version); 200 with an event stream when asked for one', sse: true },
   },
   { method: 'GET', url: '/api/drafts/:id', summary: 'Read a draft (an audited read)', auth: true, ok: { status: 200, description: 'The draft (ETag: its version)' } },
-  { method: 'PATCH', url: '/api/drafts/:id', summary: 'Edit a draft (optimistic locking)', auth: true, body: editBody, ifMatch: true, ok: { status: 200, description: 'The edited draft' } },
-  { method: 'POST', url: '/api/drafts/:id/sign', summary: 'Sign a draft, re-authenticating with the password', auth: true, body: signBody, ifMatch: true, ok: { status: 200, description: 'The signed document' } },
-  { method: 'POST', url: '/api/drafts/:id/amend', summary: 'Amend a signed document with a reason and re-authentication', auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
-  { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error'", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
+  { method: 'PATCH', url: '/api/drafts/:id', summary: "Edit a draft (optimistic locking); the content must match the workflow's content schema, else 422 schema_violation naming the JSON path", auth: true, body: editBody, ifMatch: true, ok: { status: 200, description: 'The edited draft' } },
+  { method: 'POST', url: '/api/drafts/:id/sign', summary: "Sign a draft, re-authenticating with the password (single sign-on users: after GET /api/oidc/reauth?purpose=sign, without one); a draft whose content does not match its workflow's content schema is 422 schema_violation", auth: true, body: signBody, ifMatch: true, ok: { status: 200, description: 'The signed document' } },
+  { method: 'POST', url: '/api/drafts/:id/amend', summary: "Amend a signed document with a reason and re-authentication (the password, or a step-up for purpose=amend); the content must match the workflow's content schema, else 422 schema_violation", auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
+  { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error', with re-authentication (the password, or a step-up for purpose=withdraw)", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
   { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
   { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
   { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },

@@ -27,10 +27,21 @@ export const draftBody = z.strictObject({
 const content = z.unknown().refine((value) => value !== undefined && value !== null, 'required');
 
 export const editBody = z.strictObject({ content });
-export const signBody = z.strictObject({ password: z.string().min(1).max(1024) });
-export const amendBody = z.strictObject({ reason: text(2000), content, password: z.string().min(1).max(1024) });
-// Voiding a clinical record is as consequential as signing one: it too needs the password again.
-export const withdrawBody = z.strictObject({ reason: text(2000), password: z.string().min(1).max(1024) });
+/**
+ * Re-authentication for sign, amend and withdraw: the password again (local
+ * accounts; required unless the session was opened by single sign-on), or,
+ * without it, a fresh step-up at the identity provider (`GET /api/oidc/reauth`).
+ */
+const reauthPassword = z.string().min(1).max(1024).optional();
+export const signBody = z.strictObject({ password: reauthPassword });
+export const amendBody = z.strictObject({ reason: text(2000), content, password: reauthPassword });
+// Voiding a clinical record is as consequential as signing one: it too needs re-authentication.
+export const withdrawBody = z.strictObject({ reason: text(2000), password: reauthPassword });
+
+/** What a step-up re-authentication at the identity provider is for (one action, once). */
+export const stepUpPurposes = ['sign', 'amend', 'withdraw'] as const;
+export type StepUpPurpose = (typeof stepUpPurposes)[number];
+export const reauthQuery = z.strictObject({ purpose: z.enum(stepUpPurposes) });
 
 export const auditQuery = z.strictObject({ resourceId: text(100).optional() });
 

@@ -11,6 +11,11 @@
  * revokes that user's oldest) and `maxTotal` in all (past that, sign-in is
  * refused as 'overloaded' rather than signing other users out).
  * `DELETE /api/session` revokes a session at once.
+ *
+ * A session opened by single sign-on remembers the provider identity
+ * (issuer, `sub`) it was opened for, and may hold one step-up grant: proof
+ * of a fresh re-authentication at the provider for one purpose (sign, amend
+ * or withdraw), short-lived and single use (oidc.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { NorthstationError } from '../../core/errors.ts';
@@ -19,12 +24,28 @@ import type { User } from '../../records/repository.ts';
 /** Session tokens start with 'nss_' so they never look like an API token ('ns_'). */
 export const sessionTokenPrefix = 'nss_';
 
+/** The provider identity a single sign-on session was opened for. */
+export interface ExternalSubject {
+  issuer: string;
+  subject: string;
+}
+
+/** What a step-up re-authentication proves, and until when. */
+export interface StepUpGrant {
+  purpose: string;
+  expiresAt: number;
+}
+
 export interface Session {
   /** A random id, not the token: safe to use as a key or to log. */
   id: string;
   token: string;
   user: User;
   expiresAt: number;
+  /** Set when the session was opened by single sign-on. */
+  external?: ExternalSubject;
+  /** A fresh re-authentication at the provider not yet used (see `grantStepUp`). */
+  stepUp?: StepUpGrant;
 }
 
 export interface SessionLimits {
@@ -48,7 +69,7 @@ export class SessionStore {
     this.#now = now;
   }
 
-  issue(user: User): Session {
+  issue(user: User, external?: ExternalSubject): Session {
     this.#prune();
     const own = this.#byUser.get(user.id);
     while (own !== undefined && own.size >= this.#limits.maxPerUser) {
@@ -64,6 +85,7 @@ export class SessionStore {
       token: sessionTokenPrefix + randomBytes(32).toString('base64url'),
       user,
       expiresAt: this.#now() + this.#limits.ttlMs,
+      ...(external === undefined ? {} : { external: { issuer: external.issuer, subject: external.subject } }),
     };
     this.#sessions.set(session.token, session);
     const tokens = this.#byUser.get(user.id) ?? new Set<string>();
@@ -97,6 +119,39 @@ export class SessionStore {
     own?.delete(token);
     if (own?.size === 0) this.#byUser.delete(session.user.id);
     return true;
+  }
+
+  /**
+   * Records a step-up re-authentication on a live session, replacing any
+   * earlier grant, and the user as the provider describes them now (roles
+   * follow the provider). False when the session has ended meanwhile.
+   */
+  grantStepUp(session: Session, grant: StepUpGrant, user: User = session.user): boolean {
+    if (this.#sessions.get(session.token) !== session || session.expiresAt <= this.#now()) return false;
+    session.user = user;
+    session.stepUp = { ...grant };
+    return true;
+  }
+
+  /**
+   * Takes (removes) the session's step-up grant when it is for `purpose` and
+   * unexpired; undefined otherwise. An expired grant is dropped either way.
+   */
+  takeStepUp(session: Session, purpose: string): StepUpGrant | undefined {
+    const grant = session.stepUp;
+    if (grant === undefined) return undefined;
+    if (grant.expiresAt <= this.#now()) {
+      delete session.stepUp;
+      return undefined;
+    }
+    if (grant.purpose !== purpose) return undefined;
+    delete session.stepUp;
+    return grant;
+  }
+
+  /** Gives back a grant taken for an action that then failed (nothing was signed), unless another has replaced it. */
+  restoreStepUp(session: Session, grant: StepUpGrant): void {
+    if (session.stepUp === undefined && grant.expiresAt > this.#now() && this.#sessions.get(session.token) === session) session.stepUp = grant;
   }
 
   get size(): number {

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../safety/finding.ts';
 import { languages, reviewText, wholeTextFinding } from '../reviewed-text.ts';
+import { contraindicationsContentSchema } from './content-schema.ts';
 import type { Workflow } from '../workflow.ts';
 import {
   contraindicationsMessages, contraindicationsPrompt, contraindicationsSchema, inputText, severities,
@@ -64,6 +65,7 @@ export function createContraindicationsWorkflow(options: { maxTokens?: number } 
     name: 'contraindications',
     version: '1',
     input: contraindicationsInput,
+    content: contraindicationsContentSchema,
     prompt: contraindicationsPrompt,
     languageOf: (input) => input.language ?? 'en',
     run: async (input, context) => {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Finding, Language } from '../../safety/finding.ts';
 import { languages, reviewText } from '../reviewed-text.ts';
+import { differentialContentSchema } from './content-schema.ts';
 import type { Workflow } from '../workflow.ts';
 import { differentialMessages, differentialPrompt, differentialSchema, likelihoods, type DifferentialAnswer, type Likelihood } from './prompt.ts';
 
@@ -38,6 +39,7 @@ export function createDifferentialWorkflow(options: DifferentialOptions = {}): W
     name: 'differential',
     version: '1',
     input: differentialInput,
+    content: differentialContentSchema,
     prompt: differentialPrompt,
     languageOf: (input) => input.language ?? 'en',
     run: async (input, context) => {

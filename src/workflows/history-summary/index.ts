@@ -12,6 +12,7 @@
 import { isNorthstationError } from '../../core/errors.ts';
 import type { Finding, Language } from '../../safety/finding.ts';
 import { reviewText, wholeTextFinding } from '../reviewed-text.ts';
+import { historySummaryContentSchema } from './content-schema.ts';
 import type { Workflow, WorkflowContext } from '../workflow.ts';
 import { chunkChars, defaultCharsPerToken, estimateTokens, planChunks } from './chunks.ts';
 import { historySummaryInput, type HistorySummaryInput } from './input.ts';
@@ -56,6 +57,7 @@ export function createHistorySummaryWorkflow(options: HistorySummaryOptions = {}
     name: 'history-summary',
     version: '1',
     input: historySummaryInput,
+    content: historySummaryContentSchema,
     prompt: historySummaryPrompt,
     languageOf: (input) => input.language ?? 'en',
     run: async (input, context) => {

@@ -8,6 +8,7 @@
 import { NorthstationError, isNorthstationError } from '../../core/errors.ts';
 import type { Finding } from '../../safety/finding.ts';
 import { detectInjections } from '../../safety/injection.ts';
+import { soapNoteContentSchema } from './content-schema.ts';
 import type { Workflow, WorkflowContext, WorkflowOutput } from '../workflow.ts';
 import { extractSoap } from './extract.ts';
 import { mergeExtractions, type MergedExtraction } from './merge.ts';
@@ -24,6 +25,7 @@ export const soapNoteWorkflow: Workflow<SoapNoteInput, SoapNoteContent> = {
   name: 'soap-note',
   version: '1',
   input: soapNoteInput,
+  content: soapNoteContentSchema,
   prompt: soapNotePrompt,
   languageOf: (input) => input.language,
   run: async (input, context) => {

@@ -7,6 +7,7 @@
 import { scoreInput, type CtasLevel, type DeteriorationCode, type DeteriorationFlag, type ExtremeValue, type ScoreReport } from '../../clinical/index.ts';
 import { isNorthstationError } from '../../core/errors.ts';
 import type { Language } from '../../safety/finding.ts';
+import { triageContentSchema } from './content-schema.ts';
 import type { Workflow, WorkflowContext } from '../workflow.ts';
 import { decideFinalLevel, type FinalLevelSource } from './decide-level.ts';
 import { triageInputSchema, type TriageInput } from './input.ts';
@@ -63,6 +64,7 @@ export function createTriageWorkflow(options: TriageWorkflowOptions = {}): Workf
     name: 'triage',
     version: '1.0.0',
     input: triageInputSchema,
+    content: triageContentSchema,
     prompt: triagePrompt,
     languageOf: (input) => input.language ?? 'en',
     run: (input, context) => runTriage(input, context, maxTokens),
