@@ -30,12 +30,12 @@ const patient = { resourceType: 'Patient', id: 'p1', name: [{ use: 'maiden', fam
 const condition = { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' }, code: { text: 'secret-diagnosis' }, clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2019-01-02' };
 const bundleOf = (...resources: Record<string, unknown>[]): Record<string, unknown> => ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
 
-function refused(input: string | Record<string, unknown> | unknown[], pattern: RegExp, options: Parameters<typeof importPatientBundle>[1] = {}): void {
+function refused(input: string | Record<string, unknown> | unknown[], pattern: RegExp, options: Parameters<typeof importPatientBundle>[1] = {}, code: 'bad_request' | 'payload_too_large' = 'bad_request'): void {
   const text = typeof input === 'string' ? input : JSON.stringify(input);
   assert.throws(
     () => importPatientBundle(text, options),
     (error: unknown) => {
-      assert.ok(isNorthstationError(error, 'bad_request'), `not a bad_request: ${String(error)}`);
+      assert.ok(isNorthstationError(error, code), `not a ${code}: ${String(error)}`);
       assert.match(error.message, pattern);
       for (const value of phi) assert.ok(!error.message.includes(value) && !JSON.stringify(error.details).includes(value), `the message repeats ${value}`);
       return true;
@@ -151,11 +151,11 @@ describe('FHIR patient bundle import', () => {
 
   it('refuses oversized bundles before parsing them, and bundles with too many entries', () => {
     const text = JSON.stringify(bundleOf(patient, condition));
-    refused(text, /is \d+ bytes; at most 100 are accepted/, { maxBytes: 100 });
+    refused(text, /is \d+ bytes; at most 100 are accepted/, { maxBytes: 100 }, 'payload_too_large');
     assert.doesNotThrow(() => importPatientBundle(text, { maxBytes: Buffer.byteLength(text) }));
     // size is checked first: an oversized non-JSON body is refused for its size, not parsed
-    refused('x'.repeat(200), /bytes; at most 100/, { maxBytes: 100 });
+    refused('x'.repeat(200), /bytes; at most 100/, { maxBytes: 100 }, 'payload_too_large');
     assert.throws(() => importPatientBundleValue(bundleOf(patient, condition), { maxBytes: 100 }), /bytes of JSON; at most 100/);
-    refused(bundleOf(patient, condition, { ...condition, id: 'c2' }), /has 3 entries; at most 2/, { maxEntries: 2 });
+    refused(bundleOf(patient, condition, { ...condition, id: 'c2' }), /has 3 entries; at most 2/, { maxEntries: 2 }, 'payload_too_large');
   });
 });

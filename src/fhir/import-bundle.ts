@@ -5,12 +5,12 @@
  * `ResourceType/id` each came from (so a summary's claims can be grounded),
  * and the history-summary workflow's input built from them.
  *
- * Refusals are `bad_request` errors that name the problem by entry index and
+ * Refusals are `bad_request` (`payload_too_large` past the size limits) errors that name the problem by entry index and
  * resource type, never by a value from the bundle (names, identifiers and
  * codes are PHI or may be).
  */
 import { Buffer } from 'node:buffer';
-import { badRequest } from '../core/errors.ts';
+import { badRequest, NorthstationError } from '../core/errors.ts';
 import type { HistorySummaryInput } from '../workflows/history-summary/input.ts';
 
 /** Default size limit: 16 MiB of JSON (the largest shared test bundle is 3.9 MB; the history-summary workflow takes up to 50 M characters). */
@@ -105,7 +105,7 @@ const genders = new Set(['male', 'female', 'other', 'unknown']);
 export function importPatientBundle(json: string | Uint8Array, options: ImportBundleOptions = {}): ImportedBundle {
   const maxBytes = options.maxBytes ?? defaultMaxBundleBytes;
   const size = typeof json === 'string' ? Buffer.byteLength(json, 'utf8') : json.byteLength;
-  if (size > maxBytes) throw badRequest(`the bundle is ${String(size)} bytes; at most ${String(maxBytes)} are accepted`, { size, limit: maxBytes });
+  if (size > maxBytes) throw new NorthstationError('payload_too_large', `the bundle is ${String(size)} bytes; at most ${String(maxBytes)} are accepted`, { size, limit: maxBytes });
   let value: unknown;
   try {
     value = JSON.parse(typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
@@ -121,7 +121,7 @@ export function importPatientBundleValue(value: unknown, options: ImportBundleOp
   const maxBytes = options.maxBytes ?? defaultMaxBundleBytes;
   const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : '';
   const size = Buffer.byteLength(text, 'utf8');
-  if (size > maxBytes) throw badRequest(`the bundle is ${String(size)} bytes of JSON; at most ${String(maxBytes)} are accepted`, { size, limit: maxBytes });
+  if (size > maxBytes) throw new NorthstationError('payload_too_large', `the bundle is ${String(size)} bytes of JSON; at most ${String(maxBytes)} are accepted`, { size, limit: maxBytes });
   return importBundle(value, options, size);
 }
 
@@ -137,7 +137,7 @@ function importBundle(value: unknown, options: ImportBundleOptions, size: number
   if (bundle.type !== undefined && (typeof bundle.type !== 'string' || !bundleTypes.has(bundle.type))) throw badRequest('the Bundle type is not an R4 bundle type');
   if (!Array.isArray(bundle.entry)) throw badRequest(bundle.entry === undefined ? 'the Bundle has no entries' : 'the Bundle entry is not an array');
   const entries: unknown[] = bundle.entry;
-  if (entries.length > maxEntries) throw badRequest(`the Bundle has ${String(entries.length)} entries; at most ${String(maxEntries)} are accepted`, { entries: entries.length, limit: maxEntries, size });
+  if (entries.length > maxEntries) throw new NorthstationError('payload_too_large', `the Bundle has ${String(entries.length)} entries; at most ${String(maxEntries)} are accepted`, { entries: entries.length, limit: maxEntries, size });
 
   // First pass: every resource's type and id, and what each fullUrl names.
   const resources: { index: number; resource: Json; type: string; id: string; fullUrl: string | undefined }[] = [];
