@@ -9,7 +9,13 @@
  *   a searchset Bundle;
  * - `GET /fhir/R4/Patient/:id/$export`: one collection Bundle of everything the
  *   caller may read about the patient (each SOAP document's resources, each
- *   triage export), every resource once.
+ *   triage export), every resource once; fewer than 500 documents.
+ * - the same with `Prefer: respond-async` (FHIR Bulk Data): 202 with
+ *   `Content-Location: …/fhir/R4/$export-status/:job`; that URL answers 202
+ *   with `X-Progress` and `Retry-After` while the job runs, then 200 with the
+ *   manifest, whose output URLs (`…/fhir/R4/$export-file/:job/:type`) serve
+ *   one NDJSON file per resource type; `DELETE` on it cancels and deletes the
+ *   job. Jobs, their owners, bounds and expiry: bulk-export.ts.
  *
  * Same authentication as the other routes (the app's onRequest hook), same
  * policy (accounts/policy.ts: draft.read, patient.read), every read audited by
@@ -20,11 +26,14 @@
  * A reader scoped 'own' for draft.read (an integration) sees only the drafts
  * it created, and the patient only through them.
  */
+import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NorthstationError, notFound, type ErrorCode } from '../../core/errors.ts';
-import { operationOutcome, storedSoapNoteBundle, triageObservations, triageSourceFromStored, type Bundle, type BundleEntry, type Resource } from '../../fhir/index.ts';
+import { operationOutcome, storedSoapNoteBundle, triageObservations, triageSourceFromStored, type Bundle, type BundleEntry, type FhirExportOptions, type Resource } from '../../fhir/index.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
-import type { Actor, DraftSummary, Patient, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
+import type { Actor, DraftStatus, DraftSummary, Patient, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
+import { BulkExportJobs, type BulkExportLimits, type ExportJob } from './bulk-export.ts';
 import { toClinicalError } from './errors.ts';
 import { observationQuery, parse } from './schemas.ts';
 
@@ -38,13 +47,17 @@ export interface FhirRoutesOptions {
   onError?: (request: FastifyRequest, code: ErrorCode) => void;
   /** Absolute base for `fullUrl`s (default: fhir/ids.ts's). */
   baseUrl?: string;
+  /** Clock for export job times and expiry, in ms. Default: Date.now. */
+  now?: () => number;
+  /** Bounds on asynchronous export jobs (bulk-export.ts defaults). */
+  bulkExport?: Partial<BulkExportLimits>;
 }
 
 /** At most this many drafts are scanned per request (the store's list limit). */
 const scanLimit = 500;
 
 export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
-  const { store, userOf, onError, baseUrl } = options;
+  const { store, userOf, onError, baseUrl, now, bulkExport } = options;
   const base = { ...(baseUrl === undefined ? {} : { baseUrl }) };
   const fullUrlBase = (baseUrl ?? 'https://northstation.example/fhir').replace(/\/+$/, '');
 
@@ -92,25 +105,124 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
   app.get('/fhir/R4/Patient/:id/$export', async (request, reply) => {
     const user = userOf(request);
     const id = idOf(request);
+    if (wantsAsync(request)) return kickOff(request, reply, user, id);
     const summaries = await readableDrafts(user, request, undefined, { patientId: id });
-    // Whoever may read patients learns whether one exists; an 'own'-scoped reader only reaches a patient through its own drafts.
-    if (can(principal(user), 'patient.read')) await store.getPatient(id, actorFor(user, 'patient.read', request));
-    else if (summaries.length === 0) authorise(principal(user), 'patient.read');
+    await checkPatientReadable(user, request, id, summaries.length);
     const entries = new Map<string, BundleEntry>();
-    const add = (resource: Resource): void => {
-      const fullUrl = `${fullUrlBase}/${resource.resourceType}/${resource.id ?? ''}`;
-      if (!entries.has(fullUrl)) entries.set(fullUrl, { fullUrl, resource });
-    };
     for (const { draft, patient } of await loadWithPatients(user, request, summaries)) {
-      if (draft.workflow === 'soap-note') {
-        for (const entry of storedSoapNoteBundle(draft, patient, base).entry) add(entry.resource);
-      } else if (draft.workflow === 'triage') {
-        const exported = triageObservations(triageSourceFromStored(draft, patient));
-        for (const resource of [...exported.observations, exported.patient, ...exported.practitioners, exported.device, exported.provenance]) add(resource);
+      for (const resource of documentResources(draft, patient, base)) {
+        const fullUrl = `${fullUrlBase}/${resource.resourceType}/${resource.id ?? ''}`;
+        if (!entries.has(fullUrl)) entries.set(fullUrl, { fullUrl, resource });
       }
     }
     const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', timestamp: new Date().toISOString(), entry: [...entries.values()] };
     return sendFhir(reply, bundle);
+  });
+
+  // — the asynchronous export (FHIR Bulk Data kick-off, status, files; jobs in bulk-export.ts) —
+
+  const jobs = new BulkExportJobs(bulkExport, now);
+  app.addHook('onClose', (_instance, done) => {
+    jobs.closeAll();
+    done();
+  });
+
+  /**
+   * `Prefer: respond-async`: the same checks as the synchronous export (policy,
+   * patient existence, the listing), answered at once; the documents are then
+   * read in the background under the caller's audit actor.
+   */
+  async function kickOff(request: FastifyRequest, reply: FastifyReply, user: User, patientId: string): Promise<FastifyReply> {
+    const unsupported = Object.keys(request.query as Record<string, unknown>).filter((name) => name !== '_outputFormat');
+    if (unsupported.length > 0) throw new NorthstationError('bad_request', `unsupported $export parameter(s): ${unsupported.join(', ')}`, { field: 'query' });
+    const { _outputFormat: format } = request.query as { _outputFormat?: unknown };
+    if (format !== undefined && !(typeof format === 'string' && ndjsonFormats.has(format))) {
+      throw new NorthstationError('bad_request', '_outputFormat must be application/fhir+ndjson (or application/ndjson, ndjson)', { field: '_outputFormat' });
+    }
+    const summaries = await allReadableDrafts(user, request, patientId);
+    await checkPatientReadable(user, request, patientId, summaries.length);
+    const origin = originOf(request);
+    let job: ExportJob;
+    try {
+      job = jobs.start({ ownerId: user.id, patientId, request: `${origin}${request.url}`, origin, total: summaries.length });
+    } catch (error) {
+      // Retry-After here because the error handler adds one only to 503s.
+      if (error instanceof NorthstationError && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
+      throw error;
+    }
+    void produce(job, summaries, user, actorFor(user, 'draft.read', request));
+    return reply.code(202).header('content-location', statusUrl(job)).type(fhirContentType).send(JSON.stringify(operationOutcomeInformation('export started; poll the Content-Location URL')));
+  }
+
+  /** Reads each document (an audited draft.read each, its patient once) and appends its resources, each once, to the job. */
+  async function produce(job: ExportJob, summaries: DraftSummary[], user: User, actor: Actor): Promise<void> {
+    const seen = new Set<string>();
+    const patients = new Map<string, Patient>();
+    try {
+      for (const summary of summaries) {
+        // Yield to the event loop between documents: the store may answer synchronously, and status polls must be served meanwhile.
+        await setImmediate();
+        if (job.cancelled) return;
+        const draft = await store.getDraft(summary.id, actor);
+        authorise(principal(user), 'draft.read', draft);
+        let patient = patients.get(draft.patientId);
+        if (patient === undefined) {
+          patient = await store.getPatient(draft.patientId, actor);
+          patients.set(draft.patientId, patient);
+        }
+        for (const resource of documentResources(draft, patient, base)) {
+          const key = `${resource.resourceType}/${resource.id ?? ''}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          jobs.append(job, resource);
+        }
+        job.done += 1;
+      }
+      jobs.complete(job);
+    } catch (error) {
+      // A cancelled job's store reads may fail as the server closes: nobody is waiting for that answer.
+      jobs.fail(job, error);
+    }
+  }
+
+  const statusUrl = (job: ExportJob): string => `${job.origin}/fhir/R4/$export-status/${job.id}`;
+
+  app.get('/fhir/R4/$export-status/:job', (request, reply) => {
+    const user = userOf(request);
+    const job = jobs.get(jobIdOf(request), user.id);
+    if (job.state === 'running') {
+      return reply.code(202).header('x-progress', `${job.done} of ${job.total} documents read`).header('retry-after', '1').send();
+    }
+    const expires = new Date(jobs.expiresAt(job) ?? 0).toUTCString();
+    if (job.failure !== undefined) {
+      return reply.code(job.failure.status).header('expires', expires).type(fhirContentType).send(JSON.stringify(operationOutcome(job.failure.code, job.failure.message)));
+    }
+    const manifest = {
+      transactionTime: job.transactionTime,
+      request: job.request,
+      requiresAccessToken: true,
+      output: [...job.files.values()].map((file) => ({ type: file.type, url: `${job.origin}/fhir/R4/$export-file/${job.id}/${file.type}`, count: file.count })),
+      error: [],
+    };
+    return reply.header('expires', expires).type('application/json; charset=utf-8').send(JSON.stringify(manifest));
+  });
+
+  app.delete('/fhir/R4/$export-status/:job', (request, reply) => {
+    const user = userOf(request);
+    jobs.cancel(jobIdOf(request), user.id);
+    return reply.code(202).send();
+  });
+
+  app.get('/fhir/R4/$export-file/:job/:type', async (request, reply) => {
+    const user = userOf(request);
+    const job = jobs.get(jobIdOf(request), user.id);
+    const { type } = request.params as { type?: unknown };
+    const file = job.state === 'completed' && typeof type === 'string' ? job.files.get(type) : undefined;
+    if (file === undefined) throw notFound('no such file in this export job');
+    // Each download is a read of the patient's record: recorded as the store's audited patient.read, naming the downloader.
+    await store.getPatient(job.patientId, actorFor(user, 'draft.read', request));
+    // The lines are streamed from the job's buffers, never joined into one more copy.
+    return reply.type('application/fhir+ndjson').send(Readable.from(file.lines));
   });
 
   /** Summaries of the drafts `user` may read (only its own for an 'own'-scoped reader), filtered; 'forbidden' when it may read none. */
@@ -126,6 +238,39 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
       throw new NorthstationError('payload_too_large', `more than ${scanLimit} documents match; narrow the request (by encounter)`);
     }
     return summaries.filter((summary) => summary.workflow === 'soap-note' || summary.workflow === 'triage');
+  }
+
+  /** 'not_found' for an unknown patient (whoever may read patients); for an 'own'-scoped reader, 'forbidden' when it reaches the patient through none of its drafts. */
+  async function checkPatientReadable(user: User, request: FastifyRequest, patientId: string, documents: number): Promise<void> {
+    // Whoever may read patients learns whether one exists; an 'own'-scoped reader only reaches a patient through its own drafts.
+    if (can(principal(user), 'patient.read')) await store.getPatient(patientId, actorFor(user, 'patient.read', request));
+    else if (documents === 0) authorise(principal(user), 'patient.read');
+  }
+
+  /**
+   * Every exported document of the patient that `user` may read, newest first
+   * (the synchronous export's order). The store lists at most 500 rows and
+   * has no cursor, so the listing is split by workflow and status (each an
+   * audited worklist.read); a part that reaches the limit refuses the export
+   * rather than answering partially. Parts are read in lifecycle order, so a
+   * document whose status moves on during the listing lands in a part not yet
+   * read (seen twice at worst, then once by id), never in none.
+   */
+  async function allReadableDrafts(user: User, request: FastifyRequest, patientId: string): Promise<DraftSummary[]> {
+    refuseIfNeverAllowed(user, 'draft.read');
+    const onlyOwn = !can(principal(user), 'draft.read');
+    const actor = actorFor(user, 'draft.read', request);
+    const byId = new Map<string, DraftSummary>();
+    for (const workflow of exportedWorkflows) {
+      for (const state of lifecycle) {
+        const part = await store.listDrafts({ limit: scanLimit, patientId, workflow, state, ...(onlyOwn ? { createdBy: user.id } : {}) }, actor);
+        if (part.length >= scanLimit) {
+          throw new NorthstationError('payload_too_large', `${scanLimit} or more ${workflow} documents in state ${state} match, more than one export lists; narrow the request (by encounter)`, { workflow, state });
+        }
+        for (const summary of part) byId.set(summary.id, summary);
+      }
+    }
+    return [...byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   /** Each draft read in full (an audited draft.read each), with its patient (one audited patient.read per patient). */
@@ -147,6 +292,42 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
   }
 
   return Promise.resolve();
+}
+
+/** The resources one stored document exports as: a SOAP note's document Bundle entries, a triage draft's Observations and their context. */
+function documentResources(draft: StoredDraft, patient: Patient, base: FhirExportOptions): Resource[] {
+  if (draft.workflow === 'soap-note') return storedSoapNoteBundle(draft, patient, base).entry.map((entry) => entry.resource);
+  if (draft.workflow === 'triage') {
+    const exported = triageObservations(triageSourceFromStored(draft, patient));
+    return [...exported.observations, exported.patient, ...exported.practitioners, exported.device, exported.provenance];
+  }
+  return [];
+}
+
+const exportedWorkflows = ['soap-note', 'triage'] as const;
+const lifecycle = ['draft', 'signed', 'amended', 'entered-in-error'] as const satisfies readonly DraftStatus[];
+const ndjsonFormats = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
+
+/** Whether the client asked for the asynchronous pattern (`Prefer: respond-async`). */
+function wantsAsync(request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer;
+  return /(^|[,;\s])respond-async\s*($|[,;])/i.test(Array.isArray(prefer) ? prefer.join(',') : (prefer ?? ''));
+}
+
+/** Scheme and authority of the request: status and file URLs point back at the address the client used. */
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function jobIdOf(request: FastifyRequest): string {
+  const { job } = request.params as { job?: unknown };
+  if (typeof job !== 'string' || !/^[0-9a-f]{32}$/.test(job)) throw notFound('no such export job (it may have expired or been cancelled)');
+  return job;
+}
+
+/** An informational OperationOutcome (the kick-off's body: Bulk Data allows one, and FHIR clients expect JSON). */
+function operationOutcomeInformation(text: string): Resource {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: text }] };
 }
 
 function sendFhir(reply: FastifyReply, resource: Resource): FastifyReply {
