@@ -4,11 +4,12 @@
  * model and prompt) together with the previous event's hash, so changing,
  * removing or reordering a row breaks every link after it.
  *
- * `appendAuditEvent` is synchronous and must be called inside the caller's
- * transaction: the event commits or rolls back with the change it records.
+ * `appendAuditEvent` must be called with the caller's transaction: the event
+ * commits or rolls back with the change it records (and the transaction
+ * serialises writers, so two events never take the same seq).
  */
-import { DatabaseSync } from 'node:sqlite';
 import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
+import type { SqlExecutor } from './sql/database.ts';
 
 export const genesisHash = '0'.repeat(64);
 
@@ -49,9 +50,9 @@ export function hashAuditEvent(event: Omit<AuditEvent, 'hash'>): string {
   return sha256Hex(canonicalJson(body) + '\n' + prevHash);
 }
 
-export function appendAuditEvent(db: DatabaseSync, actor: Actor, input: AuditEventInput, at: Date = new Date()): AuditEvent {
-  const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get();
-  const seq = typeof last?.seq === 'number' ? last.seq + 1 : 1;
+export async function appendAuditEvent(tx: SqlExecutor, actor: Actor, input: AuditEventInput, at: Date = new Date()): Promise<AuditEvent> {
+  const last = await tx.get('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const seq = last === undefined ? 1 : Number(last.seq) + 1;
   const prevHash = typeof last?.hash === 'string' ? last.hash : genesisHash;
   const body: Omit<AuditEvent, 'hash'> = {
     seq,
@@ -68,10 +69,11 @@ export function appendAuditEvent(db: DatabaseSync, actor: Actor, input: AuditEve
     prevHash,
   };
   const event: AuditEvent = { ...body, hash: hashAuditEvent(body) };
-  db.prepare(
+  await tx.run(
     `INSERT INTO audit_events (seq, at, user_id, role, action, resource_type, resource_id, ip, client, model_id, prompt_sha256, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(event.seq, event.at, event.user, event.role, event.action, event.resourceType, event.resourceId, event.ip, event.client, event.modelId, event.promptSha256, event.prevHash, event.hash);
+    [event.seq, event.at, event.user, event.role, event.action, event.resourceType, event.resourceId, event.ip, event.client, event.modelId, event.promptSha256, event.prevHash, event.hash],
+  );
   return event;
 }
 
@@ -98,10 +100,10 @@ export function rowToAuditEvent(row: Row): AuditEvent {
 }
 
 /** Events in seq order (optionally filtered by resource); no PHI is stored in them. */
-export function listAuditEvents(db: DatabaseSync, filter: { resourceId?: string } = {}): AuditEvent[] {
+export async function listAuditEvents(db: SqlExecutor, filter: { resourceId?: string } = {}): Promise<AuditEvent[]> {
   const rows = filter.resourceId === undefined
-    ? db.prepare('SELECT * FROM audit_events ORDER BY seq').all()
-    : db.prepare('SELECT * FROM audit_events WHERE resource_id = ? ORDER BY seq').all(filter.resourceId);
+    ? await db.all('SELECT * FROM audit_events ORDER BY seq')
+    : await db.all('SELECT * FROM audit_events WHERE resource_id = ? ORDER BY seq', [filter.resourceId]);
   return rows.map(rowToAuditEvent);
 }
 
@@ -111,33 +113,41 @@ export interface AuditVerification {
   checked: number;
   firstBrokenSeq?: number;
   reason?: string;
+  /** The hash of the last event checked (the genesis hash when none): what an external anchor records. */
+  headHash: string;
 }
+
+/** Events are read in pages, so a long trail is verified in bounded memory. */
+const verifyPageSize = 1000;
 
 /**
  * Walks the chain from seq 1: each event's seq follows the previous one,
  * its prev_hash is the previous event's hash, and its hash recomputes.
- * Accepts the raw database or anything holding one (the SQLite store).
  */
-export function verifyAuditChain(source: DatabaseSync | { readonly database: DatabaseSync }): AuditVerification {
-  const db = source instanceof DatabaseSync ? source : source.database;
+export async function verifyAuditChain(db: SqlExecutor): Promise<AuditVerification> {
   let expectedSeq = 1;
   let prevHash = genesisHash;
   let checked = 0;
-  for (const row of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate()) {
-    const event = rowToAuditEvent(row);
-    if (event.seq !== expectedSeq) {
-      return { ok: false, checked, firstBrokenSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${event.seq})` };
+  let after = 0;
+  for (;;) {
+    const rows = await db.all('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?', [after, verifyPageSize]);
+    for (const row of rows) {
+      const event = rowToAuditEvent(row);
+      if (event.seq !== expectedSeq) {
+        return { ok: false, checked, firstBrokenSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${event.seq})`, headHash: prevHash };
+      }
+      if (event.prevHash !== prevHash) {
+        return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} does not link to the hash of event ${event.seq - 1}`, headHash: prevHash };
+      }
+      const { hash, ...body } = event;
+      if (hashAuditEvent(body) !== hash) {
+        return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} was altered: its hash does not match its content`, headHash: prevHash };
+      }
+      prevHash = hash;
+      expectedSeq += 1;
+      checked += 1;
+      after = event.seq;
     }
-    if (event.prevHash !== prevHash) {
-      return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} does not link to the hash of event ${event.seq - 1}` };
-    }
-    const { hash, ...body } = event;
-    if (hashAuditEvent(body) !== hash) {
-      return { ok: false, checked, firstBrokenSeq: event.seq, reason: `event ${event.seq} was altered: its hash does not match its content` };
-    }
-    prevHash = hash;
-    expectedSeq += 1;
-    checked += 1;
+    if (rows.length < verifyPageSize) return { ok: true, checked, headHash: prevHash };
   }
-  return { ok: true, checked };
 }

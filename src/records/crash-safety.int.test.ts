@@ -139,7 +139,7 @@ test(`SIGKILL at random points during ${totalSigns} sign operations: nothing sig
   }
   const elapsedMs = performance.now() - started;
 
-  const store = openSqliteStore({ path, key });
+  const store = await openSqliteStore({ path, key });
   t.after(() => store.close());
   const db = store.database;
   const n = (sql: string): number => Number(db.prepare(sql).get()?.n);
@@ -175,7 +175,7 @@ test(`SIGKILL at random points during ${totalSigns} sign operations: nothing sig
       `a ${table} row without exactly one ${action} event`,
     );
   }
-  const chainBeforeReads = verifyAuditChain(db);
+  const chainBeforeReads = await verifyAuditChain(store.sql);
   assert.equal(chainBeforeReads.ok, true, chainBeforeReads.reason);
 
   // Every reported sign is there, and every signed draft has a hash over the content it shows.

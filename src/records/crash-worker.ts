@@ -17,7 +17,7 @@ if (path === undefined || targetArg === undefined || key === undefined) {
   process.exit(2);
 }
 const target = Number(targetArg);
-const store = openSqliteStore({ path, key: Buffer.from(key, 'base64') });
+const store = await openSqliteStore({ path, key: Buffer.from(key, 'base64') });
 const db = store.database;
 const say = (line: string): void => {
   writeSync(1, line + '\n');

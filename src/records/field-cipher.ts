@@ -1,9 +1,17 @@
 /**
  * Encryption at rest for PHI columns: AES-256-GCM per value, a fresh random
  * 12-byte IV each time, the 16-byte auth tag, and a key id so a value says
- * which key made it (keys rotate: `rotateKey` in sqlite-store.ts).
+ * which key made it (keys rotate: `rotateKey` in records-store.ts).
  *
- * Stored form (ASCII, no PHI): `nsenc1:<keyId>:<iv b64>:<tag b64>:<ciphertext b64>`.
+ * Each value is bound to where it lives: its `binding` (table, column and row
+ * id, e.g. "patients.display_name:<id>") is authenticated as GCM associated
+ * data. A value copied into another row or column — say one patient's name
+ * pasted over another's by someone with write access to the database file —
+ * then fails authentication instead of decrypting as the wrong patient's data.
+ *
+ * Stored form (ASCII, no PHI): `nsenc2:<keyId>:<iv b64>:<tag b64>:<ciphertext b64>`.
+ * `nsenc1` values (written before binding existed, no associated data) still
+ * decrypt; key rotation rewrites them as `nsenc2`.
  * The key id is the first 16 hex digits of SHA-256("northstation-key-id" ‖ key):
  * it names a key without revealing it.
  */
@@ -11,7 +19,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { readFileSync } from 'node:fs';
 import { NorthstationError } from '../core/errors.ts';
 
-const prefix = 'nsenc1';
+const prefix = 'nsenc2';
+const unboundPrefix = 'nsenc1';
 const keyBytes = 32;
 const ivBytes = 12;
 const tagBytes = 16;
@@ -21,7 +30,7 @@ export function keyIdOf(key: Buffer): string {
 }
 
 export function isEncryptedValue(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(prefix + ':');
+  return typeof value === 'string' && (value.startsWith(prefix + ':') || value.startsWith(unboundPrefix + ':'));
 }
 
 /** The key id a stored value was encrypted under, or undefined when it is not an encrypted value. */
@@ -41,17 +50,19 @@ export class FieldCipher {
     this.keyId = keyIdOf(this.#key);
   }
 
-  encrypt(plaintext: string): string {
+  /** `binding` names where the value is stored (see above); the same binding is needed to decrypt it. */
+  encrypt(plaintext: string, binding: string): string {
     const iv = randomBytes(ivBytes);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: tagBytes });
+    cipher.setAAD(Buffer.from(binding, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [prefix, this.keyId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
   }
 
-  decrypt(stored: string): string {
+  decrypt(stored: string, binding: string): string {
     const parts = stored.split(':');
     const [tag, keyId, iv, authTag, body] = parts;
-    if (parts.length !== 5 || tag !== prefix || keyId === undefined || iv === undefined || authTag === undefined || body === undefined) {
+    if (parts.length !== 5 || (tag !== prefix && tag !== unboundPrefix) || keyId === undefined || iv === undefined || authTag === undefined || body === undefined) {
       throw new NorthstationError('internal', 'a stored value is not in the encrypted format');
     }
     if (keyId !== this.keyId) {
@@ -59,19 +70,20 @@ export class FieldCipher {
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64'), { authTagLength: tagBytes });
+      if (tag === prefix) decipher.setAAD(Buffer.from(binding, 'utf8'));
       decipher.setAuthTag(Buffer.from(authTag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
     } catch (error) {
-      throw new NorthstationError('internal', 'an encrypted value failed authentication (corrupted or tampered)', { keyId }, { cause: error });
+      throw new NorthstationError('internal', 'an encrypted value failed authentication (corrupted, tampered, or moved from another row)', { keyId }, { cause: error });
     }
   }
 
-  encryptJson(value: unknown): string {
-    return this.encrypt(JSON.stringify(value));
+  encryptJson(value: unknown, binding: string): string {
+    return this.encrypt(JSON.stringify(value), binding);
   }
 
-  decryptJson(stored: string): unknown {
-    return JSON.parse(this.decrypt(stored)) as unknown;
+  decryptJson(stored: string, binding: string): unknown {
+    return JSON.parse(this.decrypt(stored, binding)) as unknown;
   }
 }
 

@@ -8,8 +8,8 @@
  * triggers refuse DELETE on them, and UPDATE of the audit trail, signatures
  * and the identity columns of revisions and amendments.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import { NorthstationError } from '../core/errors.ts';
+import type { SqlDatabase } from './sql/database.ts';
 
 export interface Migration {
   version: number;
@@ -21,6 +21,7 @@ const refuse = (table: string, what: 'DELETE' | 'UPDATE', columns = ''): string 
   `CREATE TRIGGER ${table}_no_${what.toLowerCase()} BEFORE ${what}${columns === '' ? '' : ` OF ${columns}`} ON ${table}
    BEGIN SELECT RAISE(ABORT, '${table}: ${what} is not allowed (append-only clinical record)'); END;`;
 
+/** The SQLite schema (postgres-migrations.ts holds the same versions for PostgreSQL). */
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -156,6 +157,29 @@ export const migrations: readonly Migration[] = [
       ${refuse('external_identities', 'UPDATE', 'issuer, subject, user_id, created_at')}
     `,
   },
+  {
+    version: 4,
+    name: 'accounts: login sessions',
+    // Not clinical rows: expired sessions are deleted (records-store.ts); the audit trail keeps 'session.open' / 'session.revoke'.
+    sql: `
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,                   -- random, not the token: what audit events and logs name
+        user_id TEXT NOT NULL REFERENCES users(id),
+        token_hash TEXT NOT NULL UNIQUE,       -- SHA-256 of the bearer token; the token itself is never stored
+        seq INTEGER NOT NULL UNIQUE,           -- issue order (MAX + 1 in the serialised transaction): which is oldest, even within one millisecond
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        external_issuer TEXT,                  -- set when opened by single sign-on: the provider identity it is bound to
+        external_subject TEXT,
+        step_up_purpose TEXT,                  -- an unused step-up grant (oidc.ts), taken by one UPDATE
+        step_up_expires_at TEXT
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE INDEX sessions_expires ON sessions(expires_at);
+      ${refuse('sessions', 'UPDATE', 'id, user_id, token_hash, seq, created_at, expires_at, external_issuer, external_subject')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */
@@ -163,28 +187,31 @@ export function latestVersion(list: readonly Migration[] = migrations): number {
   return list.reduce((max, m) => Math.max(max, m.version), 0);
 }
 
-/** Applies every migration newer than the database, in order; returns the versions applied. */
-export function runMigrations(db: DatabaseSync, list: readonly Migration[] = migrations): number[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get();
-  const current = typeof row?.version === 'number' ? row.version : 0;
+/**
+ * Applies every migration newer than the database, in order, each in its own
+ * transaction (serialised with other writers, so two gateways starting
+ * together cannot both apply one); returns the versions applied.
+ */
+export async function runMigrations(db: SqlDatabase, list: readonly Migration[]): Promise<number[]> {
   const known = latestVersion(list);
-  if (current > known) {
-    throw new NorthstationError('config_invalid', `the records database is at schema version ${current}, newer than this Northstation knows (${known}); upgrade Northstation, do not downgrade the database`, { databaseVersion: current, codeVersion: known });
-  }
   const applied: number[] = [];
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= current) continue;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw new NorthstationError('internal', `migration ${migration.version} (${migration.name}) failed: ${error instanceof Error ? error.message : String(error)}`, { version: migration.version }, { cause: error });
-    }
-    applied.push(migration.version);
+    const done = await db.transaction(async (tx) => {
+      await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      const current = Number((await tx.get('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations'))?.version ?? 0);
+      if (current > known) {
+        throw new NorthstationError('config_invalid', `the records database is at schema version ${current}, newer than this Northstation knows (${known}); upgrade Northstation, do not downgrade the database`, { databaseVersion: current, codeVersion: known });
+      }
+      if (migration.version <= current) return false;
+      try {
+        await tx.exec(migration.sql);
+      } catch (error) {
+        throw new NorthstationError('internal', `migration ${migration.version} (${migration.name}) failed: ${error instanceof Error ? error.message : String(error)}`, { version: migration.version }, { cause: error });
+      }
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
   }
   return applied;
 }

@@ -172,6 +172,38 @@ export interface IssuedApiToken {
   createdAt: string;
 }
 
+/** A new login session: the caller makes the bearer token and hands over only its hash. */
+export interface NewSession {
+  userId: string;
+  /** SHA-256 (lowercase hex) of the bearer token; the token itself never reaches the store. */
+  tokenHash: string;
+  /** Lifetime from now (the store's clock). */
+  ttlMs: number;
+  /** Live sessions per user: opening one more revokes that user's oldest. */
+  maxPerUser: number;
+  /** Live sessions in all: past it, opening is refused as 'overloaded' (other users are not signed out). */
+  maxTotal: number;
+  /** The provider identity, for a session opened by single sign-on. */
+  external?: { issuer: string; subject: string };
+}
+
+/** A step-up grant: a fresh re-authentication for one purpose, usable once until `expiresAt` (ISO). */
+export interface SessionStepUp {
+  purpose: string;
+  expiresAt: string;
+}
+
+/** A live login session, with its user as the users table describes them now (roles included). */
+export interface StoredSession {
+  /** Random, not the token: safe to log and to key rate limits by. */
+  id: string;
+  user: User;
+  createdAt: string;
+  expiresAt: string;
+  external: { issuer: string; subject: string } | null;
+  stepUp: SessionStepUp | null;
+}
+
 export interface RecordsRepository {
   /** A local account; duplicate username → 'conflict', unacceptable password or role → 'bad_request'. Audit: 'user.create'. */
   createUser(user: NewUser, actor: Actor): Promise<User>;
@@ -198,6 +230,34 @@ export interface RecordsRepository {
   authenticateToken(token: string, context?: LoginContext): Promise<User>;
   /** Revokes a token by id: unknown → 'not_found', already revoked → 'conflict'. Audit: 'api-token.revoke'. */
   revokeApiToken(id: string, actor: Actor): Promise<void>;
+
+  /**
+   * Opens a login session for `userId` (unknown → 'not_found'). Past
+   * `maxPerUser` live sessions the user's oldest are revoked; past `maxTotal`
+   * it is refused ('overloaded') and nothing changes. Expired rows are deleted
+   * here. Audit: 'session.open' (and 'session.revoke' per revoked session),
+   * naming the session id, never the token.
+   */
+  openSession(session: NewSession, context?: LoginContext): Promise<StoredSession>;
+  /**
+   * The live session whose token hashes to `tokenHash`, with the user's roles
+   * read now (a role change applies at the next request); undefined when
+   * unknown, revoked or expired. A plain read, not audited.
+   */
+  findSession(tokenHash: string): Promise<StoredSession | undefined>;
+  /** Ends a session at once; false when it was unknown, already revoked or expired. Audit: 'session.revoke'. */
+  revokeSession(id: string, actor: Actor): Promise<boolean>;
+  /** Records a step-up grant on a live session for `ttlMs`, replacing any earlier one; undefined when the session has ended. */
+  grantStepUp(sessionId: string, purpose: string, ttlMs: number): Promise<SessionStepUp | undefined>;
+  /**
+   * Takes (clears) the session's unexpired grant for `purpose` in one
+   * conditional UPDATE: of two gateways taking it at once, one gets it.
+   */
+  takeStepUp(sessionId: string, purpose: string): Promise<SessionStepUp | undefined>;
+  /** Gives back a taken grant (its action failed) unless it has expired, the session has ended or another grant replaced it. */
+  restoreStepUp(sessionId: string, grant: SessionStepUp): Promise<boolean>;
+  /** Live sessions, of one user or in all. */
+  countSessions(userId?: string): Promise<number>;
 
   createPatient(patient: NewPatient, actor: Actor): Promise<Patient>;
   /** A read of patient data: writes a 'patient.read' audit event. */

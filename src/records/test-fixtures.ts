@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Draft } from '../workflows/draft.ts';
 import type { Actor } from './audit.ts';
 import { generateDataKey } from './field-cipher.ts';
+import type { RecordsRepository } from './repository.ts';
 import { openSqliteStore, type SqliteRecordsStore } from './sqlite-store.ts';
 
 export const nurse: Actor = { userId: 'u-nurse', role: 'nurse', ip: '10.0.0.5', client: 'web' };
@@ -40,10 +41,11 @@ export interface TempStore {
   cleanup: () => Promise<void>;
 }
 
-export function tempStore(key: Buffer = generateDataKey()): TempStore {
+/** A SQLite store in a temporary folder (SQLite-only tests; contract tests use contract/fixture.ts). */
+export async function tempStore(key: Buffer = generateDataKey()): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-records-'));
   const path = join(dir, 'records.sqlite');
-  const store = openSqliteStore({ path, key });
+  const store = await openSqliteStore({ path, key });
   return {
     dir,
     path,
@@ -57,7 +59,7 @@ export function tempStore(key: Buffer = generateDataKey()): TempStore {
 }
 
 /** A patient, an encounter and a draft: the usual starting point. */
-export async function seedDraft(store: SqliteRecordsStore, content: unknown = soapContent): Promise<{ patientId: string; encounterId: string; draftId: string }> {
+export async function seedDraft(store: RecordsRepository, content: unknown = soapContent): Promise<{ patientId: string; encounterId: string; draftId: string }> {
   const patient = await store.createPatient({ displayName: 'Margaret Thistlewood', birthDate: '1948-03-02' }, nurse);
   const encounter = await store.createEncounter({ patientId: patient.id }, nurse);
   const draft = await store.createDraft({ encounterId: encounter.id, input: { transcript: 'Patient reports cough.' }, draft: soapDraft(content) }, nurse);

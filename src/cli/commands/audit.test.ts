@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
+import { testPostgresUrl } from '../../records/contract/fixture.ts';
 import { generateDataKey } from '../../records/field-cipher.ts';
+import { openPostgresStore } from '../../records/postgres-store.ts';
 import { openSqliteStore } from '../../records/sqlite-store.ts';
 import { physician, seedDraft, tempStore } from '../../records/test-fixtures.ts';
 import { run } from './audit.ts';
@@ -22,7 +24,7 @@ async function audit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ cod
 }
 
 async function seeded(): Promise<string> {
-  const t = tempStore();
+  const t = await tempStore();
   dirs.push(t.dir);
   const { draftId } = await seedDraft(t.store);
   await t.store.signDraft(draftId, 1, physician);
@@ -53,7 +55,7 @@ test('the default database is <data home>/records.sqlite', async () => {
   const home = mkdtempSync(join(tmpdir(), 'ns-home-'));
   dirs.push(home);
   assert.equal((await audit(['verify'], { NORTHSTATION_HOME: home })).code, 2, 'missing database: exit 2');
-  const store = openSqliteStore({ path: join(home, 'records.sqlite'), key: generateDataKey() });
+  const store = await openSqliteStore({ path: join(home, 'records.sqlite'), key: generateDataKey() });
   await store.createPatient({ displayName: 'Test Patient' }, physician);
   await store.close();
   const { code, out } = await audit(['verify'], { NORTHSTATION_HOME: home });
@@ -67,12 +69,14 @@ test('usage errors: exit 2', async () => {
   assert.equal((await audit(['export', '--out'])).code, 2);
   assert.equal((await audit(['verify', '--out', 'x.json'])).code, 2, '--out is for export only');
   assert.equal((await audit(['verify', '--db'])).code, 2);
+  assert.equal((await audit(['anchor', '--db', 'x.sqlite'])).code, 2, 'anchor needs --out');
+  assert.equal((await audit(['verify', '--db', 'x.sqlite', '--db-schema', 'ns'])).code, 2, 'a schema is for PostgreSQL only');
   assert.equal((await audit(['verify', '--frobnicate'])).code, 2);
   assert.equal((await audit(['--help'])).code, 0);
 });
 
 test('export: a FHIR R4 collection Bundle of AuditEvents, one per event, with no PHI', async () => {
-  const t = tempStore();
+  const t = await tempStore();
   dirs.push(t.dir);
   const { patientId, draftId } = await seedDraft(t.store);
   await t.store.getPatient(patientId, physician);
@@ -118,4 +122,66 @@ test('export: a FHIR R4 collection Bundle of AuditEvents, one per event, with no
   const stdout = await audit(['export', `--db=${t.path}`]);
   assert.equal(stdout.code, 0);
   assert.equal((JSON.parse(stdout.out) as { entry: unknown[] }).entry.length, 5);
+});
+
+test('anchor: a truncated or rebuilt trail passes the chain check alone but fails against the anchor', async () => {
+  const path = await seeded();
+  const anchorFile = join(dirname(path), 'anchor.json');
+  const taken = await audit(['anchor', '--db', path, '--out', anchorFile]);
+  assert.equal(taken.code, 0, taken.err);
+  const anchor = JSON.parse(readFileSync(anchorFile, 'utf8')) as { kind: string; seq: number; hash: string };
+  assert.equal(anchor.kind, 'northstation-audit-anchor');
+  assert.equal(anchor.seq, 4);
+  assert.match((await audit(['verify', '--db', path, '--anchor', anchorFile])).out, /4 events verified, anchored event 4 present and unchanged/);
+
+  // Someone with the file cuts the last event off: the chain alone still verifies…
+  const db = new DatabaseSync(path);
+  db.exec('DROP TRIGGER audit_events_no_delete');
+  db.prepare('DELETE FROM audit_events WHERE seq = 4').run();
+  db.close();
+  assert.equal((await audit(['verify', '--db', path])).code, 0);
+  // …the anchor does not.
+  const truncated = await audit(['verify', '--db', path, '--anchor', anchorFile]);
+  assert.equal(truncated.code, 1);
+  assert.match(truncated.err, /truncated: anchored event 4 .* is gone; the trail now ends at event 3/);
+  // A chain rebuilt with fresh hashes verifies on its own too; event 3's hash then differs from an anchor of it.
+  writeFileSync(anchorFile, JSON.stringify({ ...anchor, seq: 3, hash: 'f'.repeat(64) }));
+  const rewritten = await audit(['verify', '--db', path, '--anchor', anchorFile]);
+  assert.equal(rewritten.code, 1);
+  assert.match(rewritten.err, /event 3 differs from the anchor .*: the trail was rewritten/);
+});
+
+test('anchor: refused on a broken chain; a file that is not an anchor is a read error', async () => {
+  const path = await seeded();
+  const db = new DatabaseSync(path);
+  db.exec('DROP TRIGGER audit_events_no_update');
+  db.prepare("UPDATE audit_events SET action = 'x' WHERE seq = 2").run();
+  db.close();
+  const out = join(dirname(path), 'anchor.json');
+  const refused = await audit(['anchor', '--db', path, '--out', out]);
+  assert.equal(refused.code, 1);
+  assert.equal(existsSync(out), false, 'no anchor for a broken chain');
+  const notAnchor = join(dirname(path), 'not-anchor.json');
+  writeFileSync(notAnchor, '{"seq": 1}');
+  const bad = await audit(['verify', '--db', path, '--anchor', notAnchor]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /not a Northstation audit anchor/);
+  assert.equal((await audit(['verify', '--db', path, '--anchor', join(dirname(path), 'absent.json')])).code, 2);
+});
+
+test('PostgreSQL: verify and export by URL and schema, no key needed', async () => {
+  const url = await testPostgresUrl();
+  const schema = `ns_cli_${process.pid}`;
+  const store = await openPostgresStore({ url, schema, key: generateDataKey() });
+  const { draftId } = await seedDraft(store);
+  await store.signDraft(draftId, 1, physician);
+  await store.close();
+  const verified = await audit(['verify', '--db', url, '--db-schema', schema]);
+  assert.equal(verified.code, 0, verified.err);
+  assert.match(verified.out, /4 events verified \(postgres:\/\/.*\(schema ns_cli_/);
+  const exported = await audit(['export', '--db', url, '--db-schema', schema]);
+  assert.equal((JSON.parse(exported.out) as { entry: unknown[] }).entry.length, 4);
+  const missing = await audit(['verify', '--db', url, '--db-schema', 'ns_cli_absent']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /has no audit trail/);
 });

@@ -21,7 +21,7 @@ async function records(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
 }
 
 test('rotate-key: re-encrypts under the new key; only the new key opens the store; audited', async () => {
-  const t = tempStore();
+  const t = await tempStore();
   dirs.push(t.dir);
   const { patientId } = await seedDraft(t.store);
   await t.store.close();
@@ -32,8 +32,8 @@ test('rotate-key: re-encrypts under the new key; only the new key opens the stor
   const { code, out, err } = await records(['rotate-key', '--new-key-file', keyFile, '--db', t.path], env);
   assert.equal(code, 0, err);
   assert.match(out, new RegExp(`re-encrypted \\d+ values .*→ ${keyIdOf(newKey)}`));
-  assert.throws(() => openSqliteStore({ path: t.path, key: t.key }), (e: unknown) => isNorthstationError(e, 'config_invalid'));
-  const store = openSqliteStore({ path: t.path, key: newKey });
+  await assert.rejects(openSqliteStore({ path: t.path, key: t.key }), (e: unknown) => isNorthstationError(e, 'config_invalid'));
+  const store = await openSqliteStore({ path: t.path, key: newKey });
   assert.equal((await store.getPatient(patientId, physician)).displayName, 'Margaret Thistlewood');
   assert.ok((await store.listAuditEvents()).some((e) => e.action === 'data-key.rotate' && e.resourceId === keyIdOf(newKey)));
   assert.equal((await store.verifyAuditChain()).ok, true);
@@ -45,7 +45,7 @@ test('rotate-key: re-encrypts under the new key; only the new key opens the stor
 });
 
 test('rotate-key refusals: usage, missing or malformed key file, same key', async () => {
-  const t = tempStore();
+  const t = await tempStore();
   dirs.push(t.dir);
   await t.store.close();
   const env = { NORTHSTATION_DATA_KEY: t.key.toString('base64') };

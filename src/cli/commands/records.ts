@@ -1,5 +1,5 @@
 /**
- * `northstation records rotate-key --new-key-file FILE [--db FILE]`:
+ * `northstation records rotate-key --new-key-file FILE [--db FILE|URL]`:
  * re-encrypts every PHI column of the records database under a new data key,
  * in one transaction. The current key comes from NORTHSTATION_DATA_KEY_FILE /
  * NORTHSTATION_DATA_KEY; afterwards only the new key opens the database, so
@@ -7,16 +7,18 @@
  */
 import { userInfo } from 'node:os';
 import { isNorthstationError, NorthstationError } from '../../core/errors.ts';
+import { parseArgs } from 'node:util';
 import { FieldCipher, loadDataKey } from '../../records/field-cipher.ts';
-import { defaultRecordsPath, openSqliteStore, rotateKey } from '../../records/sqlite-store.ts';
+import { openRecordsStore } from '../../records/open-store.ts';
+import { recordsArgOptions, recordsArgsHelp, recordsLocationFromArgs } from '../records-args.ts';
 
-const help = `usage: northstation records rotate-key --new-key-file FILE [--db FILE]
+const help = `usage: northstation records rotate-key --new-key-file FILE [--db FILE|URL] [--db-schema NAME]
 
 Re-encrypts every encrypted column under the key in FILE (32 random bytes in
 base64; make one with: head -c 32 /dev/urandom | base64), in one transaction.
 The current key comes from NORTHSTATION_DATA_KEY_FILE or NORTHSTATION_DATA_KEY.
 Afterwards set NORTHSTATION_DATA_KEY_FILE=FILE: the old key no longer opens it.
-  --db FILE   the records database (default: <data home>/records.sqlite)`;
+${recordsArgsHelp}`;
 
 export interface RecordsIo {
   write: (text: string) => void;
@@ -48,40 +50,29 @@ export async function run(args: string[], io: RecordsIo = processIo): Promise<nu
     io.error(`records: unknown subcommand "${sub}"\n\n${help}\n`);
     return 2;
   }
-  let db = defaultRecordsPath(io.env);
-  let newKeyFile: string | undefined;
-  for (let i = 0; i < rest.length; i += 1) {
-    const arg = rest[i] ?? '';
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (flag !== '--db' && flag !== '--new-key-file') {
-      io.error(`records rotate-key: unknown argument "${arg}"\n\n${help}\n`);
-      return 2;
-    }
-    const value = eq === -1 ? rest[i + 1] : arg.slice(eq + 1);
-    if (value === undefined || value === '') {
-      io.error(`records rotate-key: ${flag} needs a file\n`);
-      return 2;
-    }
-    if (eq === -1) i += 1;
-    if (flag === '--db') db = value;
-    else newKeyFile = value;
+  let values: { db?: string | undefined; 'db-schema'?: string | undefined; 'new-key-file'?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...recordsArgOptions, 'new-key-file': { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    io.error(`records rotate-key: ${error instanceof Error ? error.message : String(error)}\n\n${help}\n`);
+    return 2;
   }
-  if (newKeyFile === undefined) {
+  const newKeyFile = values['new-key-file'];
+  if (newKeyFile === undefined || newKeyFile === '') {
     io.error(`records rotate-key: --new-key-file is required\n\n${help}\n`);
     return 2;
   }
   try {
     const newKey = loadDataKey({ NORTHSTATION_DATA_KEY_FILE: newKeyFile });
     if (newKey === undefined) throw new NorthstationError('config_invalid', `cannot read the new key file ${newKeyFile}`);
-    const store = openSqliteStore({ path: db, key: loadDataKey(io.env) });
+    const store = await openRecordsStore({ ...recordsLocationFromArgs(values), key: loadDataKey(io.env) }, io.env);
     try {
       const oldKeyId = store.keyId;
       if (oldKeyId === new FieldCipher(newKey).keyId) {
         throw new NorthstationError('bad_request', 'the new key is the key already in use');
       }
-      const { keyId, values } = await rotateKey(store, newKey, { userId: operator(), role: 'admin', client: 'northstation-cli' });
-      io.write(`re-encrypted ${values} values in ${store.path}: data key ${oldKeyId} → ${keyId}\nset NORTHSTATION_DATA_KEY_FILE=${newKeyFile} before the next start; the old key no longer opens this database\n`);
+      const { keyId, values: count } = await store.rotateKey(newKey, { userId: operator(), role: 'admin', client: 'northstation-cli' });
+      io.write(`re-encrypted ${count} values in ${store.location}: data key ${oldKeyId} → ${keyId}\nset NORTHSTATION_DATA_KEY_FILE=${newKeyFile} before the next start; the old key no longer opens this database\n`);
       return 0;
     } finally {
       await store.close();

@@ -9,10 +9,12 @@ import { buildOpenAiApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
 import { buildClinicalApp } from '../../server/clinical/app.ts';
 import { loadDataKey } from '../../records/field-cipher.ts';
-import { openSqliteStore } from '../../records/sqlite-store.ts';
+import { openRecordsStore } from '../../records/open-store.ts';
 import { NorthstationError } from '../../core/errors.ts';
 import { conformanceArgOptions, conformanceArgsHelp } from '../conformance-gate.ts';
 import { modelArgOptions, modelArgsHelp, optionalInteger } from '../model-args.ts';
+import { oidcArgOptions, oidcArgsHelp, oidcOptionsFromArgs } from '../oidc-args.ts';
+import { recordsArgOptions, recordsArgsHelp, recordsLocationFromArgs } from '../records-args.ts';
 import { openServingModel, workflowRunnerFor } from '../serving-model.ts';
 
 const help = `usage: northstation serve (--model FILE | --synthetic | --upstream URL …) [options]
@@ -22,8 +24,10 @@ const help = `usage: northstation serve (--model FILE | --synthetic | --upstream
   --clinical-port P
                 also serve the clinical API (accounts, drafts, sign-off, audit; OpenAPI at /docs)
                 on port P, over the records database; needs NORTHSTATION_DATA_KEY_FILE
-  --db FILE     the records database (default: <data home>/records.sqlite)
+${recordsArgsHelp}
 ${conformanceArgsHelp}
+
+${oidcArgsHelp}
 
 ${modelArgsHelp}`;
 
@@ -33,10 +37,11 @@ export async function run(args: string[]): Promise<number> {
     options: {
       ...modelArgOptions,
       ...conformanceArgOptions,
+      ...oidcArgOptions,
       host: { type: 'string' },
       port: { type: 'string' },
       'clinical-port': { type: 'string' },
-      db: { type: 'string' },
+      ...recordsArgOptions,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -49,20 +54,30 @@ export async function run(args: string[]): Promise<number> {
   const clinicalPort = optionalInteger('--clinical-port', values['clinical-port']);
   // Checked before the model loads: a missing key should fail in a second, not after minutes.
   const dataKey = clinicalPort === undefined ? undefined : requireDataKey();
+  const oidc = oidcOptionsFromArgs(values, { clinical: clinicalPort !== undefined });
+  const recordsLocation = recordsLocationFromArgs(values);
+  // Opened before the model loads too: a wrong key or an unreachable database should fail in a second.
+  const store = dataKey === undefined ? undefined : await openRecordsStore({ ...recordsLocation, key: dataKey });
   const logger = createRedactingLogger();
-  const serving = await openServingModel(values, logger);
+  let serving: Awaited<ReturnType<typeof openServingModel>>;
+  try {
+    serving = await openServingModel(values, logger);
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
   const { model } = serving;
 
   const app = buildOpenAiApp({ model, logger });
   const server = await startServer({ app, host: values.host, port, logger });
   process.stderr.write(`Serving "${model.info.id}" at ${server.url}/v1 (OpenAI-compatible). Ctrl-C stops.\n`);
-  if (clinicalPort !== undefined && dataKey !== undefined) {
-    const store = openSqliteStore({ ...(values.db === undefined ? {} : { path: values.db }), key: dataKey });
+  if (clinicalPort !== undefined && store !== undefined) {
     const runner = workflowRunnerFor(serving);
-    const clinical = buildClinicalApp({ store, runner, model, logger });
+    const clinical = buildClinicalApp({ store, runner, model, logger, ...(oidc === undefined ? {} : { oidc }) });
     clinical.addHook('onClose', () => store.close());
     const clinicalServer = await startServer({ app: clinical, host: values.host, port: clinicalPort, logger });
     process.stderr.write(`Clinical API at ${clinicalServer.url}/api (OpenAPI at ${clinicalServer.url}/docs).\n`);
+    if (oidc !== undefined) process.stderr.write(`Single sign-on through ${oidc.issuer}: ${clinicalServer.url}/api/oidc/login\n`);
   }
   await new Promise<void>((resolve) => app.server.once('close', resolve));
   return 0;

@@ -47,7 +47,7 @@ test('first admin from --password-stdin: the account logs in, the creation is au
   assert.equal(code, 0);
   assert.match(out, /created user admin \(.+\) with role admin/);
   assert.ok(!out.includes(password));
-  const store = openSqliteStore({ path: db, key });
+  const store = await openSqliteStore({ path: db, key });
   const user = await store.authenticate('admin', password);
   assert.deepEqual([user.username, user.displayName, user.roles], ['admin', 'Site Admin', ['admin']]);
   const created = (await store.listAuditEvents()).filter((e) => e.action === 'user.create');

@@ -1,6 +1,6 @@
 /**
  * `northstation users add USERNAME --role ROLE... [--display-name NAME]
- * [--password-stdin] [--db FILE]`: creates a local account in the records
+ * [--password-stdin] [--db FILE|URL]`: creates a local account in the records
  * database. On the first start this is how the first admin is made.
  *
  * The password comes from stdin with --password-stdin (one line; a trailing
@@ -14,11 +14,12 @@ import { isNorthstationError, NorthstationError } from '../../core/errors.ts';
 import { parseUsersAddArgs, usersAddUsage } from '../../records/accounts/users-command.ts';
 import type { Actor } from '../../records/audit.ts';
 import { loadDataKey } from '../../records/field-cipher.ts';
-import { defaultRecordsPath, openSqliteStore } from '../../records/sqlite-store.ts';
+import { openRecordsStore } from '../../records/open-store.ts';
+import { recordsArgsHelp, recordsLocationFromArgs } from '../records-args.ts';
 
 const help = `${usersAddUsage}
   --password-stdin  read the password from stdin (otherwise: prompt twice on the terminal)
-  --db FILE         the records database (default: <data home>/records.sqlite)
+${recordsArgsHelp}
 The data key comes from NORTHSTATION_DATA_KEY_FILE or NORTHSTATION_DATA_KEY.`;
 
 export interface UsersIo {
@@ -82,24 +83,24 @@ const processIo: UsersIo = {
   promptHidden: promptHiddenTty,
 };
 
-/** Splits `--db FILE` / `--db=FILE` off the arguments `parseUsersAddArgs` understands. */
-function takeDb(args: readonly string[]): { db: string | undefined; rest: string[] } {
+/** Splits `--db` / `--db-schema` (either `--flag VALUE` or `--flag=VALUE`) off the arguments `parseUsersAddArgs` understands. */
+function takeDb(args: readonly string[]): { location: { db?: string; 'db-schema'?: string }; rest: string[] } {
   const rest: string[] = [];
-  let db: string | undefined;
+  const location: { db?: string; 'db-schema'?: string } = {};
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] ?? '';
-    if (arg === '--db') {
-      const value = args[i + 1];
-      if (value === undefined || value === '') throw new NorthstationError('bad_request', `--db needs a file\n${help}`);
-      db = value;
-      i += 1;
-    } else if (arg.startsWith('--db=')) {
-      db = arg.slice('--db='.length);
-    } else {
+    const flag = (['db', 'db-schema'] as const).find((name) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+    if (flag === undefined) {
       rest.push(arg);
+      continue;
     }
+    const inline = arg.startsWith(`--${flag}=`);
+    const value = inline ? arg.slice(flag.length + 3) : args[i + 1];
+    if (value === undefined || value === '') throw new NorthstationError('bad_request', `--${flag} needs a value\n${help}`);
+    location[flag] = value;
+    if (!inline) i += 1;
   }
-  return { db, rest };
+  return { location, rest };
 }
 
 async function readPassword(from: 'stdin' | 'prompt', io: UsersIo): Promise<string> {
@@ -134,13 +135,13 @@ export async function run(args: string[], io: UsersIo = processIo): Promise<numb
     return 2;
   }
   try {
-    const { db, rest: addArgs } = takeDb(rest);
+    const { location, rest: addArgs } = takeDb(rest);
     const parsed = parseUsersAddArgs(addArgs);
     const password = await readPassword(parsed.passwordFrom, io);
-    const store = openSqliteStore({ path: db ?? defaultRecordsPath(io.env), key: loadDataKey(io.env) });
+    const store = await openRecordsStore({ ...recordsLocationFromArgs(location), key: loadDataKey(io.env) }, io.env);
     try {
       const user = await store.createUser({ username: parsed.username, displayName: parsed.displayName, roles: parsed.roles, password }, localActor());
-      io.write(`created user ${user.username} (${user.id}) with role${user.roles.length === 1 ? '' : 's'} ${user.roles.join(', ')} in ${store.path}\n`);
+      io.write(`created user ${user.username} (${user.id}) with role${user.roles.length === 1 ? '' : 's'} ${user.roles.join(', ')} in ${store.location}\n`);
       return 0;
     } finally {
       await store.close();

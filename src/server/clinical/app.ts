@@ -13,7 +13,8 @@
  *
  * Authentication: `Authorization: Bearer <token>` on every route but
  * `POST /api/session` and `GET /docs`, with either an API token ('ns_…', checked by the
- * store) or a session token from `POST /api/session` ('nss_…', in memory, see
+ * store) or a session token from `POST /api/session` ('nss_…', kept in the
+ * records store, so it survives a restart and works on every gateway; see
  * sessions.ts). With `oidc` options, `GET /api/oidc/login` and
  * `GET /api/oidc/callback` (oidc.ts) also issue session tokens, by single sign-on.
  *
@@ -47,7 +48,7 @@ import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { SessionStore, type ExternalSubject, type Session } from './sessions.ts';
+import { isSessionTokenShaped, SessionStore, type ExternalSubject, type Session } from './sessions.ts';
 import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
 
 export interface ClinicalAppLimits {
@@ -57,7 +58,7 @@ export interface ClinicalAppLimits {
   sessionTtlMs: number;
   /** Live login sessions per user; signing in once more revokes that user's oldest. Default: 10. */
   maxSessionsPerUser: number;
-  /** Live login sessions in all (memory bound); past it sign-in answers 503. Default: 10,000. */
+  /** Live login sessions in all (a bound on the sessions table); past it sign-in answers 503. Default: 10,000. */
   maxSessions: number;
   /** Sustained requests per minute per bearer token (session or API token). Default: 120. */
   requestsPerMinute: number;
@@ -91,7 +92,10 @@ export interface ClinicalAppOptions {
   model?: ChatModel;
   logger: Logger;
   limits?: Partial<ClinicalAppLimits>;
-  /** Clock for session expiry and rate limits, in ms. Default: Date.now. */
+  /**
+   * Clock for what the app times itself (rate limits, pending single sign-on logins), in ms. Default: Date.now.
+   * Session and step-up expiry follow the store's clock: every gateway judges them alike.
+   */
   now?: () => number;
   /** OpenID Connect single sign-on (oidc.ts); its routes exist only when this is given. */
   oidc?: OidcOptions;
@@ -115,12 +119,12 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   }
   const { bodyLimitBytes, sessionTtlMs } = resolved;
   const app = Fastify({ logger: false, bodyLimit: bodyLimitBytes });
-  const sessions = new SessionStore({ ttlMs: sessionTtlMs, maxPerUser: resolved.maxSessionsPerUser, maxTotal: resolved.maxSessions }, now);
+  const sessions = new SessionStore(store, { ttlMs: sessionTtlMs, maxPerUser: resolved.maxSessionsPerUser, maxTotal: resolved.maxSessions });
   const tokenLimiter = new RateLimiter({ perMinute: resolved.requestsPerMinute, burst: resolved.requestBurst, maxBuckets: resolved.maxRateLimitBuckets }, now);
   const loginLimiter = new RateLimiter({ perMinute: resolved.loginAttemptsPerMinute, burst: resolved.loginBurst, maxBuckets: resolved.maxRateLimitBuckets }, now);
   const users = new WeakMap<FastifyRequest, User>();
-  /** The session token a request came with, when it came with one (for logout). */
-  const sessionTokens = new WeakMap<FastifyRequest, string>();
+  /** The login session a request came with, as looked up at its start (logout, step-up). */
+  const requestSessions = new WeakMap<FastifyRequest, Session>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
   const contentSchemas = new Map(workflows.map((workflow) => [workflow.name, workflow.content]));
 
@@ -162,15 +166,15 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     }
     if (publicRoutes.has(route)) return;
     const credential = bearerOf(request);
-    // Keyed by session id or the API token's hash, never the raw token. API tokens are limited
-    // before the store is asked, so a flood with one token costs no database work.
-    const session = credential.startsWith(tokenPrefix) ? undefined : sessions.session(credential);
-    const key = credential.startsWith(tokenPrefix) ? `api:${hashToken(credential)}` : session === undefined ? undefined : `session:${session.id}`;
-    if (key !== undefined) {
-      const decision = tokenLimiter.take(key);
+    // Keyed by the token's hash, never the raw token, and limited before the store is asked (API
+    // tokens and sessions both live there), so a flood with one token costs no database work.
+    const apiToken = credential.startsWith(tokenPrefix);
+    if (apiToken || isSessionTokenShaped(credential)) {
+      const decision = tokenLimiter.take(`${apiToken ? 'api' : 'session'}:${hashToken(credential)}`);
       if (!decision.allowed) return tooManyRequests(request, reply, decision.retryAfterSeconds, `too many requests with this token; try again in ${decision.retryAfterSeconds} s`);
     }
-    if (session !== undefined) sessionTokens.set(request, credential);
+    const session = apiToken ? undefined : await sessions.session(credential);
+    if (session !== undefined) requestSessions.set(request, session);
     users.set(request, await authenticate(credential, request, store, session));
   });
 
@@ -194,8 +198,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   });
 
   /** A new login session for `user`, answered as `POST /api/session` answers (also after single sign-on). */
-  function sendSession(reply: FastifyReply, user: User, external?: ExternalSubject): FastifyReply {
-    const session = sessions.issue(user, external);
+  async function sendSession(reply: FastifyReply, user: User, external?: ExternalSubject): Promise<FastifyReply> {
+    const session = await sessions.issue(user, external, contextOf(reply.request));
     return reply.code(201).send({
       token: session.token,
       tokenType: 'Bearer',
@@ -207,10 +211,10 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, userOf, sessionOf, sessions, ...(now === undefined ? {} : { now }) });
 
   app.delete('/api/session', async (request, reply) => {
-    userOf(request);
-    const token = sessionTokens.get(request);
-    if (token === undefined) throw new NorthstationError('bad_request', 'only a session token signs out; an API token is revoked by an admin instead');
-    sessions.revoke(token);
+    const user = userOf(request);
+    const session = requestSessions.get(request);
+    if (session === undefined) throw new NorthstationError('bad_request', 'only a session token signs out; an API token is revoked by an admin instead');
+    await sessions.revoke(session.token, { userId: user.id, role: user.roles.join('+') || 'none', ...contextOf(request) });
     return reply.code(204).send();
   });
 
@@ -340,7 +344,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   // — FHIR R4 reads (fhir-routes.ts: its own error handler answers OperationOutcomes) —
 
-  void app.register(fhirRoutes, { store, userOf, onError: (request, code) => errorCodes.set(request, code) });
+  void app.register(fhirRoutes, { store, userOf, onError: (request, code) => errorCodes.set(request, code), ...(now === undefined ? {} : { now }) });
 
   /**
    * Authorises `action` and returns the actor to record it under. Rules scoped
@@ -404,10 +408,9 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     }
   }
 
-  /** The login session a request came with (undefined for an API token). */
+  /** The login session a request came with (undefined for an API token), as looked up when the request began. */
   function sessionOf(request: FastifyRequest): Session | undefined {
-    const token = sessionTokens.get(request);
-    return token === undefined ? undefined : sessions.session(token);
+    return requestSessions.get(request);
   }
 
   /**
@@ -415,7 +418,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
    * them: with the password (a wrong one is 'unauthorized' and counts towards
    * lockout), or, without one, on a session opened by single sign-on, with its
    * unused step-up grant for this purpose (oidc.ts). The grant is taken before
-   * `act` runs, so two requests cannot spend one grant, and given back when
+   * `act` runs, by one conditional UPDATE in the store, so two requests (on any
+   * gateways) cannot spend one grant, and given back when
    * `act` fails (nothing was signed). A session of neither kind without a
    * password is 'bad_request', as a body without the field always was.
    */
@@ -433,14 +437,14 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     }
     const session = sessionOf(request);
     if (session?.external === undefined) throw badRequest('body.password: re-enter your password to sign, amend or withdraw', { field: 'body.password' });
-    const grant = sessions.takeStepUp(session, purpose);
+    const grant = await sessions.takeStepUp(session, purpose);
     if (grant === undefined) {
       throw new NorthstationError('unauthorized', `re-authenticate at your identity provider first (GET /api/oidc/reauth?purpose=${purpose}); each re-authentication allows one ${purpose} within a few minutes`, { userId: user.id });
     }
     try {
       return await act();
     } catch (error) {
-      sessions.restoreStepUp(session, grant);
+      await sessions.restoreStepUp(session, grant);
       throw error;
     }
   }

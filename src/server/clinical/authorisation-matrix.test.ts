@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import type { InjectOptions } from 'fastify';
 import type { Role } from '../../records/accounts/policy.ts';
 import type { LightMyRequestResponse } from 'fastify';
@@ -208,7 +209,93 @@ const rows: Row[] = [
     expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
     request: async (h) => ({ method: 'GET', url: `/fhir/R4/Patient/${(await seedFhir(h, h.ids.integration)).patientId}/$export` }),
   },
+  {
+    route: "GET /fhir/R4/Patient/:id/$export (Prefer: respond-async, a nurse's patient)",
+    expected: { nurse: 202, physician: 202, admin: 403, integration: 403 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/fhir/R4/Patient/${(await seedFhir(h, h.ids.nurse)).patientId}/$export`, headers: { prefer: 'respond-async' } };
+    },
+    after: restoreToken,
+  },
+  {
+    route: "GET /fhir/R4/Patient/:id/$export (Prefer: respond-async, the integration's own patient)",
+    expected: { nurse: 202, physician: 202, admin: 403, integration: 202 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/fhir/R4/Patient/${(await seedFhir(h, h.ids.integration)).patientId}/$export`, headers: { prefer: 'respond-async' } };
+    },
+    after: restoreToken,
+  },
+  {
+    // Each role polls a finished job of its own; an admin may start none, so it tries a nurse's: 404, as for anyone's but the owner's.
+    route: 'GET /fhir/R4/$export-status/:job (own job; admin: a nurse\'s)',
+    expected: { nurse: 200, physician: 200, admin: 404, integration: 200 },
+    request: async (h, role) => ({ method: 'GET', url: (await finishedExport(h, role)).statusPath }),
+    after: restoreToken,
+  },
+  {
+    route: 'GET /fhir/R4/$export-file/:job/:type (own job; admin: a nurse\'s)',
+    expected: { nurse: 200, physician: 200, admin: 404, integration: 200 },
+    request: async (h, role) => ({ method: 'GET', url: (await finishedExport(h, role)).filePath }),
+    after: restoreToken,
+  },
+  {
+    route: 'DELETE /fhir/R4/$export-status/:job (own job; admin: a nurse\'s)',
+    expected: { nurse: 202, physician: 202, admin: 404, integration: 202 },
+    request: async (h, role) => ({ method: 'DELETE', url: (await finishedExport(h, role)).statusPath }),
+    after: restoreToken,
+  },
 ];
+
+/**
+ * The asynchronous export rows run on fresh tokens (swapped in for the cell,
+ * put back by `restoreToken`): the shared tokens' rate-limit buckets never
+ * refill on the harness's fixed clock, and starting and polling jobs would
+ * spend them.
+ */
+async function freshToken(h: Harness, role: Role): Promise<string> {
+  if (role === 'integration') return (await h.store.issueApiToken(h.ids.integration, { userId: 'system', role: 'admin', client: 'test' })).token;
+  return (await h.app.inject({ method: 'POST', url: '/api/session', payload: { username: h.usernames[role], password } })).json<{ token: string }>().token;
+}
+
+async function freshTokenFor(h: Harness, role: Role, token?: string): Promise<void> {
+  swapped.set(role, h.tokens[role]);
+  h.tokens[role] = token ?? (await freshToken(h, role));
+}
+
+/** The jobs the rows below started (status path, owner's token): deleted before the next one starts, so no user reaches its job limit. */
+const startedExports: { statusPath: string; token: string }[] = [];
+
+/**
+ * A finished asynchronous export owned by `role` (by a nurse for the admin,
+ * who may start none), of the integration's own patient so that every role
+ * but the admin may export it; with `role`'s token swapped for a fresh one.
+ */
+async function finishedExport(h: Harness, role: Role): Promise<{ statusPath: string; filePath: string }> {
+  for (const started of startedExports.splice(0)) {
+    await h.app.inject({ method: 'DELETE', url: started.statusPath, headers: { authorization: `Bearer ${started.token}` } });
+  }
+  const owner = role === 'admin' ? 'nurse' : role;
+  const token = await freshToken(h, owner);
+  await freshTokenFor(h, role, owner === role ? token : undefined);
+  const as = (options: InjectOptions): Promise<LightMyRequestResponse> => h.app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
+  const { patientId } = await seedFhir(h, h.ids.integration);
+  const kickOff = await as({ method: 'GET', url: `/fhir/R4/Patient/${patientId}/$export`, headers: { prefer: 'respond-async' } });
+  assert.equal(kickOff.statusCode, 202, kickOff.body);
+  const statusPath = new URL(String(kickOff.headers['content-location'])).pathname;
+  startedExports.push({ statusPath, token });
+  for (let poll = 0; poll < 1000; poll++) {
+    const status = await as({ method: 'GET', url: statusPath });
+    if (status.statusCode === 200) {
+      const output = status.json<{ output: { url: string }[] }>().output;
+      return { statusPath, filePath: new URL(output[0]?.url ?? '').pathname };
+    }
+    assert.equal(status.statusCode, 202, status.body);
+    await setTimeout(2);
+  }
+  throw new Error('the export did not finish');
+}
 
 /** The stable error code: the one error shape, or an OperationOutcome's issue details on the /fhir/R4 routes. */
 function errorCodeOf(route: string, response: LightMyRequestResponse): string | undefined {

@@ -40,7 +40,9 @@
  *   session holds a step-up grant for that purpose.
  * - The grant is single use and short-lived (`stepUpTtlMs`, default 5
  *   minutes): it is taken by the next sign, amend or withdraw of that
- *   purpose (app.ts), and given back only when that action fails. Single use
+ *   purpose (app.ts), and given back only when that action fails. It is kept
+ *   with the session in the records store, so a step-up completed through one
+ *   gateway is usable, once, through any other. Single use
  *   keeps parity with the password path, which asks again for every
  *   signature: each signature is attested by its own authentication, and a
  *   workstation left open after one signature cannot sign another.
@@ -90,7 +92,7 @@ export interface OidcRouteDeps {
   options: OidcOptions;
   store: RecordsRepository;
   /** Issues a session (bound to the provider identity) and sends it as `POST /api/session` does. */
-  sendSession: (reply: FastifyReply, user: User, external: ExternalSubject) => FastifyReply;
+  sendSession: (reply: FastifyReply, user: User, external: ExternalSubject) => Promise<FastifyReply>;
   contextOf: (request: FastifyRequest) => { ip: string; client: string };
   /** The authenticated user of a request (routes other than the public ones). */
   userOf: (request: FastifyRequest) => User;
@@ -98,7 +100,7 @@ export interface OidcRouteDeps {
   sessionOf: (request: FastifyRequest) => Session | undefined;
   /** Where step-up grants are recorded. */
   sessions: SessionStore;
-  /** The app's clock (pending expiry, step-up grants), in ms. Default: Date.now. */
+  /** The app's clock (pending expiry), in ms. Default: Date.now. Step-up grants expire by the store's clock. */
   now?: () => number;
   /** The clock compared with times the provider issues (`auth_time`), in ms. Default: Date.now. */
   providerClock?: () => number;
@@ -245,7 +247,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       throw new NorthstationError('bad_request', 'this sign-in is unknown, already used or expired (or started in another browser): start again at /api/oidc/login', { field: 'state' });
     }
     const { stepUp } = login;
-    if (stepUp !== undefined && sessions.session(stepUp.session.token) !== stepUp.session) {
+    // The session may have been signed out or expired (through any gateway) while the user was at the provider.
+    if (stepUp !== undefined && (await sessions.session(stepUp.session.token))?.id !== stepUp.session.id) {
       throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
     }
     const context: LoginContext = { ...contextOf(request), client: stepUp === undefined ? 'oidc' : 'oidc-reauth' };
@@ -299,11 +302,12 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     const user = await store.signInExternal({ issuer: claims.iss, subject: claims.sub, username, ...(typeof profile.name === 'string' ? { displayName: profile.name } : {}), roles }, context);
     void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`).header('cache-control', 'no-store');
     if (stepUp === undefined) return sendSession(reply, user, { issuer: claims.iss, subject: claims.sub });
-    const expiresAt = now() + stepUpTtlMs;
-    if (user.id !== stepUp.session.user.id || !sessions.grantStepUp(stepUp.session, { purpose: stepUp.purpose, expiresAt }, user)) {
+    // Roles need no copying onto the session: signInExternal wrote the provider's to the users table, which every lookup reads.
+    const grant = user.id === stepUp.session.user.id ? await sessions.grantStepUp(stepUp.session, stepUp.purpose, stepUpTtlMs) : undefined;
+    if (grant === undefined) {
       throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
     }
-    return reply.code(200).send({ stepUp: { purpose: stepUp.purpose, expiresAt: new Date(expiresAt).toISOString() } });
+    return reply.code(200).send({ stepUp: { purpose: grant.purpose, expiresAt: new Date(grant.expiresAt).toISOString() } });
   });
 }
 

@@ -61,7 +61,32 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'GET', url: '/fhir/R4/Composition/:id', summary: 'A SOAP note as a FHIR R4 document Bundle (Composition first; an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
   { method: 'GET', url: '/fhir/R4/Bundle/:id', summary: 'The same SOAP note document Bundle, by the draft id (an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
   { method: 'GET', url: '/fhir/R4/Observation', summary: "Triage Observations (CTAS, NEWS2, vitals) of a patient's or an encounter's triage drafts (audited reads). Errors are OperationOutcomes", auth: true, fhir: true, query: observationQuery, ok: { status: 200, description: 'Bundle (type searchset)' } },
-  { method: 'GET', url: '/fhir/R4/Patient/:id/$export', summary: "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, Provenance, Device (audited reads). Errors are OperationOutcomes", auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type collection)' } },
+  {
+    method: 'GET',
+    url: '/fhir/R4/Patient/:id/$export',
+    summary:
+      "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, Provenance, Device (audited reads), as one Bundle (fewer than 500 documents). With Prefer: respond-async (FHIR Bulk Data), 202 with Content-Location: the status URL (GET /fhir/R4/$export-status/{job}); at most 3 live jobs per user (429) and 20 in all (503). Errors are OperationOutcomes",
+    auth: true,
+    fhir: true,
+    ok: { status: 200, description: 'Bundle (type collection); 202 with Content-Location when asked for the asynchronous export' },
+  },
+  {
+    method: 'GET',
+    url: '/fhir/R4/$export-status/:job',
+    summary: "The status of an asynchronous Patient $export (started with Prefer: respond-async; only its owner sees it, others get 404): 202 with X-Progress and Retry-After while it runs, then 200 with the Bulk Data manifest { transactionTime, request, requiresAccessToken, output: [{ type, url, count }], error } until it expires 1 hour after completing; a failed export answers its error as an OperationOutcome",
+    auth: true,
+    fhir: true,
+    ok: { status: 200, description: 'The Bulk Data manifest (application/json)' },
+  },
+  { method: 'DELETE', url: '/fhir/R4/$export-status/:job', summary: 'Cancel an asynchronous Patient $export and delete its files (owner only; others get 404)', auth: true, fhir: true, ok: { status: 202, description: 'Cancelled and deleted' } },
+  {
+    method: 'GET',
+    url: '/fhir/R4/$export-file/:job/:type',
+    summary: 'One output file of a completed asynchronous Patient $export: every exported resource of one type, one per line (application/fhir+ndjson; owner only, others get 404; each download is an audited patient.read)',
+    auth: true,
+    fhir: true,
+    ok: { status: 200, description: 'NDJSON (application/fhir+ndjson)' },
+  },
   { method: 'GET', url: '/docs', summary: 'This OpenAPI document', auth: false, ok: { status: 200, description: 'OpenAPI 3.1 JSON' } },
 ];
 

@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../../core/log.ts';
+import { sqliteFactory } from '../../records/contract/fixture.ts';
 import type { RecordsRepository, User } from '../../records/repository.ts';
 import { buildClinicalApp, defaultClinicalAppLimits, type ClinicalAppLimits } from './app.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { SessionStore } from './sessions.ts';
 import { call, errorOf, harness, password } from './test-helpers.ts';
-
-const user = (id: string): User => ({ id, username: id, displayName: id, roles: ['nurse'], createdAt: '2026-01-01T00:00:00Z' });
 
 test('RateLimiter: a burst, then refusal with Retry-After, then refill at the sustained rate', () => {
   const clock = { now: 0 };
@@ -43,26 +42,52 @@ test('RateLimiter: memory is bounded: idle buckets are forgotten and the least r
   assert.throws(() => new RateLimiter({ perMinute: 0, burst: 1, maxBuckets: 1 }), /perMinute/);
 });
 
-test('SessionStore: per-user cap revokes the oldest; the total cap refuses; revoke and expiry end a session', () => {
-  const clock = { now: 0 };
-  const store = new SessionStore({ ttlMs: 1_000, maxPerUser: 2, maxTotal: 3 }, () => clock.now);
-  const first = store.issue(user('u1'));
-  const second = store.issue(user('u1'));
-  const third = store.issue(user('u1'));
-  assert.equal(store.lookup(first.token), undefined, 'the oldest of u1 was revoked');
-  assert.equal(store.lookup(second.token)?.id, 'u1');
-  assert.equal(store.countFor('u1'), 2);
+test('SessionStore: per-user cap revokes the oldest; the total cap refuses; revoke and expiry end a session', async (t) => {
+  const clock = { now: Date.UTC(2026, 0, 1, 8) };
+  const fixture = await sqliteFactory({ now: () => new Date(clock.now) });
+  t.after(() => fixture.cleanup());
+  const { store: records } = fixture;
+  const user = async (name: string): Promise<User> => records.createUser({ username: name, roles: ['nurse'], password }, { userId: 'system', role: 'admin' });
+  const [u1, u2, u3, u4] = [await user('u1'), await user('u2'), await user('u3'), await user('u4')];
+  const store = new SessionStore(records, { ttlMs: 1_000, maxPerUser: 2, maxTotal: 3 });
+  const first = await store.issue(u1);
+  const second = await store.issue(u1);
+  const third = await store.issue(u1);
+  assert.equal(await store.lookup(first.token), undefined, 'the oldest of u1 was revoked');
+  assert.equal((await store.lookup(second.token))?.id, u1.id);
+  assert.equal(await store.countFor(u1.id), 2);
   assert.notEqual(first.id, first.token);
-  store.issue(user('u2'));
-  assert.throws(() => store.issue(user('u3')), (error: Error & { code?: string }) => error.code === 'overloaded');
-  assert.equal(store.revoke(third.token), true);
-  assert.equal(store.revoke(third.token), false);
-  assert.equal(store.lookup(third.token), undefined);
-  store.issue(user('u3'));
+  assert.match(first.token, /^nss_[A-Za-z0-9_-]{43}$/);
+  await store.issue(u2);
+  await assert.rejects(store.issue(u3), (error: Error & { code?: string }) => error.code === 'overloaded');
+  assert.equal(await store.revoke(third.token), true);
+  assert.equal(await store.revoke(third.token), false);
+  assert.equal(await store.lookup(third.token), undefined);
+  await store.issue(u3);
   clock.now += 1_000;
-  assert.equal(store.lookup(second.token), undefined, 'expired');
-  store.issue(user('u4'));
-  assert.equal(store.size, 1, 'expired sessions are pruned on issue');
+  assert.equal(await store.lookup(second.token), undefined, 'expired');
+  await store.issue(u4);
+  assert.equal(await store.size(), 1, 'expired sessions no longer count');
+  assert.equal(await store.lookup('nss_short'), undefined, 'a malformed token finds nothing');
+});
+
+test('SessionStore: a session outlives the SessionStore that issued it (a restart) and follows role changes', async (t) => {
+  const fixture = await sqliteFactory();
+  t.after(() => fixture.cleanup());
+  const doctor = await fixture.store.signInExternal({ issuer: 'https://idp.example', subject: 'sub-1', username: 'dr.x', roles: ['physician'] });
+  const issued = await new SessionStore(fixture.store, 60_000).issue(doctor, { issuer: 'https://idp.example', subject: 'sub-1' });
+  // A new process: a new SessionStore over a new connection to the same database.
+  const restarted = new SessionStore(await fixture.openAnother(), 60_000);
+  const found = await restarted.session(issued.token);
+  assert.equal(found?.id, issued.id);
+  assert.deepEqual(found.external, { issuer: 'https://idp.example', subject: 'sub-1' });
+  assert.deepEqual(found.user.roles, ['physician']);
+  await fixture.store.signInExternal({ issuer: 'https://idp.example', subject: 'sub-1', username: 'dr.x', roles: ['nurse'] });
+  assert.deepEqual((await restarted.lookup(issued.token))?.roles, ['nurse']);
+  const grant = await restarted.grantStepUp(found, 'sign', 60_000);
+  assert.ok(grant !== undefined);
+  assert.deepEqual(await new SessionStore(fixture.store, 60_000).takeStepUp(found, 'sign'), grant, 'taken through the other process');
+  assert.equal(await restarted.takeStepUp(found, 'sign'), undefined, 'once');
 });
 
 test('defaults are documented values', () => {

@@ -1,11 +1,14 @@
 /**
  * Login sessions for the clinical API: a random bearer token per successful
- * `POST /api/session`, kept in this process's memory with an expiry.
+ * `POST /api/session` (or single sign-on), kept in the records store
+ * (`RecordsRepository.openSession` and friends), so a session survives a
+ * restart and works on every gateway on the same database.
  *
- * A stand-in until OIDC single sign-on (issue #6): sessions do not survive a
- * restart and are not shared between server processes. The token is never
- * stored anywhere but this map and never logged; each session also has a
- * separate random `id` for anything else that needs a key (rate limits).
+ * Only the token's SHA-256 is stored; the token is shown once and never
+ * logged. Each session also has a separate random `id` for anything else that
+ * needs a key (audit events, revocation). The user is read from the users
+ * table at every lookup: a role changed by an administrator or the identity
+ * provider applies at the next request, not when the session ends.
  *
  * Bounds: at most `maxPerUser` live sessions per user (signing in once more
  * revokes that user's oldest) and `maxTotal` in all (past that, sign-in is
@@ -15,14 +18,18 @@
  * A session opened by single sign-on remembers the provider identity
  * (issuer, `sub`) it was opened for, and may hold one step-up grant: proof
  * of a fresh re-authentication at the provider for one purpose (sign, amend
- * or withdraw), short-lived and single use (oidc.ts).
+ * or withdraw), short-lived and single use even across gateways (oidc.ts).
+ *
+ * Expiry follows the store's clock (the one its audit events are stamped with).
  */
 import { randomBytes } from 'node:crypto';
-import { NorthstationError } from '../../core/errors.ts';
-import type { User } from '../../records/repository.ts';
+import { hashToken } from '../../records/accounts/api-tokens.ts';
+import type { Actor, LoginContext, RecordsRepository, StoredSession, User } from '../../records/repository.ts';
 
 /** Session tokens start with 'nss_' so they never look like an API token ('ns_'). */
 export const sessionTokenPrefix = 'nss_';
+/** 'nss_' + 43 base64url characters (32 bytes): anything else is refused without asking the store. */
+const sessionTokenPattern = /^nss_[A-Za-z0-9_-]{43}$/;
 
 /** The provider identity a single sign-on session was opened for. */
 export interface ExternalSubject {
@@ -30,7 +37,7 @@ export interface ExternalSubject {
   subject: string;
 }
 
-/** What a step-up re-authentication proves, and until when. */
+/** What a step-up re-authentication proves, and until when (ms). */
 export interface StepUpGrant {
   purpose: string;
   expiresAt: number;
@@ -40,11 +47,12 @@ export interface Session {
   /** A random id, not the token: safe to use as a key or to log. */
   id: string;
   token: string;
+  /** The user as the store describes them at this lookup (current roles). */
   user: User;
   expiresAt: number;
   /** Set when the session was opened by single sign-on. */
   external?: ExternalSubject;
-  /** A fresh re-authentication at the provider not yet used (see `grantStepUp`). */
+  /** A fresh re-authentication at the provider not yet used, as of this lookup (see `grantStepUp`). */
   stepUp?: StepUpGrant;
 }
 
@@ -52,123 +60,93 @@ export interface SessionLimits {
   ttlMs: number;
   /** Live sessions per user; the oldest is revoked when one more is issued. */
   maxPerUser: number;
-  /** Live sessions in all (memory bound); past it, issuing fails with 'overloaded'. */
+  /** Live sessions in all (table bound); past it, issuing fails with 'overloaded'. */
   maxTotal: number;
 }
 
+/** Whether a bearer token has the shape of a session token (cheap check before any lookup). */
+export function isSessionTokenShaped(token: string): boolean {
+  return sessionTokenPattern.test(token);
+}
+
 export class SessionStore {
-  /** By token, in issue order (and so in expiry order: the TTL is fixed). */
-  readonly #sessions = new Map<string, Session>();
-  /** Each user's live sessions' tokens, oldest first. */
-  readonly #byUser = new Map<string, Set<string>>();
+  readonly #store: RecordsRepository;
   readonly #limits: SessionLimits;
-  readonly #now: () => number;
 
-  constructor(limits: SessionLimits | number, now: () => number = Date.now) {
+  constructor(store: RecordsRepository, limits: SessionLimits | number) {
+    this.#store = store;
     this.#limits = typeof limits === 'number' ? { ttlMs: limits, maxPerUser: Number.MAX_SAFE_INTEGER, maxTotal: Number.MAX_SAFE_INTEGER } : limits;
-    this.#now = now;
   }
 
-  issue(user: User, external?: ExternalSubject): Session {
-    this.#prune();
-    const own = this.#byUser.get(user.id);
-    while (own !== undefined && own.size >= this.#limits.maxPerUser) {
-      const oldest = own.values().next().value;
-      if (oldest === undefined) break;
-      this.revoke(oldest);
-    }
-    if (this.#sessions.size >= this.#limits.maxTotal) {
-      throw new NorthstationError('overloaded', 'too many sessions are open on this server; try again later', { maxSessions: this.#limits.maxTotal });
-    }
-    const session: Session = {
-      id: randomBytes(12).toString('base64url'),
-      token: sessionTokenPrefix + randomBytes(32).toString('base64url'),
-      user,
-      expiresAt: this.#now() + this.#limits.ttlMs,
-      ...(external === undefined ? {} : { external: { issuer: external.issuer, subject: external.subject } }),
-    };
-    this.#sessions.set(session.token, session);
-    const tokens = this.#byUser.get(user.id) ?? new Set<string>();
-    tokens.add(session.token);
-    this.#byUser.set(user.id, tokens);
-    return session;
+  /** A new session for `user` (the token is only in the answer); 'overloaded' past `maxTotal`. */
+  async issue(user: User, external?: ExternalSubject, context?: LoginContext): Promise<Session> {
+    const token = sessionTokenPrefix + randomBytes(32).toString('base64url');
+    const opened = await this.#store.openSession(
+      { userId: user.id, tokenHash: hashToken(token), ...this.#limits, ...(external === undefined ? {} : { external: { issuer: external.issuer, subject: external.subject } }) },
+      context,
+    );
+    return toSession(opened, token);
   }
 
-  /** The live session, or undefined when unknown, revoked or expired (an expired one is forgotten). */
-  session(token: string): Session | undefined {
-    const session = this.#sessions.get(token);
-    if (session === undefined) return undefined;
-    if (session.expiresAt <= this.#now()) {
-      this.revoke(token);
-      return undefined;
-    }
-    return session;
+  /** The live session, or undefined when unknown, revoked or expired. */
+  async session(token: string): Promise<Session | undefined> {
+    if (!isSessionTokenShaped(token)) return undefined;
+    const found = await this.#store.findSession(hashToken(token));
+    return found === undefined ? undefined : toSession(found, token);
   }
 
-  /** The session's user, or undefined when unknown, revoked or expired. */
-  lookup(token: string): User | undefined {
-    return this.session(token)?.user;
+  /** The session's user (current roles), or undefined when unknown, revoked or expired. */
+  async lookup(token: string): Promise<User | undefined> {
+    return (await this.session(token))?.user;
   }
 
-  /** Ends a session at once; true when there was one. */
-  revoke(token: string): boolean {
-    const session = this.#sessions.get(token);
+  /** Ends a session at once; true when there was a live one. `actor` defaults to the session's own user. */
+  async revoke(token: string, actor?: Actor): Promise<boolean> {
+    const session = await this.session(token);
     if (session === undefined) return false;
-    this.#sessions.delete(token);
-    const own = this.#byUser.get(session.user.id);
-    own?.delete(token);
-    if (own?.size === 0) this.#byUser.delete(session.user.id);
-    return true;
+    return this.#store.revokeSession(session.id, actor ?? { userId: session.user.id, role: session.user.roles.join('+') || 'none' });
   }
 
   /**
-   * Records a step-up re-authentication on a live session, replacing any
-   * earlier grant, and the user as the provider describes them now (roles
-   * follow the provider). False when the session has ended meanwhile.
+   * Records a step-up re-authentication on a live session for `ttlMs`,
+   * replacing any earlier grant; undefined when the session has ended
+   * meanwhile. The user's roles need no update here: they are read from the
+   * store at each request, and the provider's sign-in already wrote them.
    */
-  grantStepUp(session: Session, grant: StepUpGrant, user: User = session.user): boolean {
-    if (this.#sessions.get(session.token) !== session || session.expiresAt <= this.#now()) return false;
-    session.user = user;
-    session.stepUp = { ...grant };
-    return true;
+  async grantStepUp(session: Session, purpose: string, ttlMs: number): Promise<StepUpGrant | undefined> {
+    const grant = await this.#store.grantStepUp(session.id, purpose, ttlMs);
+    return grant === undefined ? undefined : { purpose: grant.purpose, expiresAt: Date.parse(grant.expiresAt) };
   }
 
-  /**
-   * Takes (removes) the session's step-up grant when it is for `purpose` and
-   * unexpired; undefined otherwise. An expired grant is dropped either way.
-   */
-  takeStepUp(session: Session, purpose: string): StepUpGrant | undefined {
-    const grant = session.stepUp;
-    if (grant === undefined) return undefined;
-    if (grant.expiresAt <= this.#now()) {
-      delete session.stepUp;
-      return undefined;
-    }
-    if (grant.purpose !== purpose) return undefined;
-    delete session.stepUp;
-    return grant;
+  /** Takes (removes) the session's unexpired step-up grant for `purpose`; undefined otherwise. Single use across gateways. */
+  async takeStepUp(session: Session, purpose: string): Promise<StepUpGrant | undefined> {
+    const grant = await this.#store.takeStepUp(session.id, purpose);
+    return grant === undefined ? undefined : { purpose: grant.purpose, expiresAt: Date.parse(grant.expiresAt) };
   }
 
   /** Gives back a grant taken for an action that then failed (nothing was signed), unless another has replaced it. */
-  restoreStepUp(session: Session, grant: StepUpGrant): void {
-    if (session.stepUp === undefined && grant.expiresAt > this.#now() && this.#sessions.get(session.token) === session) session.stepUp = grant;
+  async restoreStepUp(session: Session, grant: StepUpGrant): Promise<void> {
+    await this.#store.restoreStepUp(session.id, { purpose: grant.purpose, expiresAt: new Date(grant.expiresAt).toISOString() });
   }
 
-  get size(): number {
-    return this.#sessions.size;
+  /** Live sessions in all. */
+  size(): Promise<number> {
+    return this.#store.countSessions();
   }
 
   /** Live sessions of one user. */
-  countFor(userId: string): number {
-    return this.#byUser.get(userId)?.size ?? 0;
+  countFor(userId: string): Promise<number> {
+    return this.#store.countSessions(userId);
   }
+}
 
-  /** Expired sessions sit at the front (issue order is expiry order), so this stops at the first live one. */
-  #prune(): void {
-    const now = this.#now();
-    for (const [token, session] of this.#sessions) {
-      if (session.expiresAt > now) break;
-      this.revoke(token);
-    }
-  }
+function toSession(stored: StoredSession, token: string): Session {
+  return {
+    id: stored.id,
+    token,
+    user: stored.user,
+    expiresAt: Date.parse(stored.expiresAt),
+    ...(stored.external === null ? {} : { external: { issuer: stored.external.issuer, subject: stored.external.subject } }),
+    ...(stored.stepUp === null ? {} : { stepUp: { purpose: stored.stepUp.purpose, expiresAt: Date.parse(stored.stepUp.expiresAt) } }),
+  };
 }

@@ -9,13 +9,14 @@ import type { Actor } from '../../records/audit.ts';
 import { generateDataKey } from '../../records/field-cipher.ts';
 import type { Role } from '../../records/accounts/policy.ts';
 import { openSqliteStore, type SqliteRecordsStore } from '../../records/sqlite-store.ts';
-import { soapContent, soapDraft } from '../../records/test-fixtures.ts';
+import { soapDraft } from '../../records/test-fixtures.ts';
 import { ScriptedModel } from '../../safety/test-scripted-model.ts';
 import { createWorkflowRunner, type WorkflowRunner } from '../../workflows/runner.ts';
 import { soapNoteWorkflow } from '../../workflows/soap-note/index.ts';
 import type { AnyWorkflow } from '../../workflows/workflow.ts';
 import { buildClinicalApp, type ClinicalAppLimits } from './app.ts';
 import type { OidcOptions } from './oidc.ts';
+import { contentSamples } from './content-samples.test-support.ts';
 
 export const password = 'amber kettle ribbon 42';
 const fast = { N: 2 ** 10, r: 8, p: 1 };
@@ -62,17 +63,19 @@ export interface Harness {
 
 export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
 
-export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions } = {}): Promise<Harness> {
+export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions; workflows?: readonly AnyWorkflow[] } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
-  const store = openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast });
   const logLines: string[] = [];
   const clock = { now: Date.parse('2026-01-01T08:00:00Z') };
+  // One clock for the app and the store: sessions expire by the store's, rate limits by the app's.
+  const store = await openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast, now: () => new Date(clock.now) });
   const runner = options.runner === null ? undefined : (options.runner ?? scriptedRunner());
   const app = buildClinicalApp({
     store,
     ...(runner === undefined ? {} : { runner }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
+    ...(options.workflows === undefined ? {} : { workflows: options.workflows }),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
     // Every test signs in from 127.0.0.1: the per-IP sign-in limit is raised unless a test sets it.
     limits: { loginBurst: 1000, ...options.limits },
@@ -112,12 +115,19 @@ export function call(h: Harness, role: Role | undefined, options: InjectOptions)
   return h.app.inject({ ...options, headers });
 }
 
-/** A patient, encounter and draft made directly in the store, created by `createdBy` (a user id). */
-export async function seed(h: Harness, createdBy: string, options: { signed?: boolean } = {}): Promise<{ encounterId: string; draftId: string }> {
+/**
+ * A patient, encounter and draft made directly in the store, created by
+ * `createdBy` (a user id): by default a soap-note draft whose content matches
+ * the soap-note content schema; `workflow` and `content` seed others (the store
+ * takes any content, so a test can seed content the API would refuse).
+ */
+export async function seed(h: Harness, createdBy: string, options: { signed?: boolean; workflow?: keyof typeof contentSamples; content?: unknown } = {}): Promise<{ encounterId: string; draftId: string }> {
   const actor: Actor = { userId: createdBy, role: 'nurse', client: 'test' };
   const patient = await h.store.createPatient({ displayName: 'Margaret Thistlewood', birthDate: '1948-03-02' }, actor);
   const encounter = await h.store.createEncounter({ patientId: patient.id }, actor);
-  const draft = await h.store.createDraft({ encounterId: encounter.id, input: { transcript }, draft: soapDraft(soapContent) }, actor);
+  const workflow = options.workflow ?? 'soap-note';
+  const base = soapDraft(options.content ?? contentSamples[workflow]());
+  const draft = await h.store.createDraft({ encounterId: encounter.id, input: { transcript }, draft: { ...base, workflow, provenance: { ...base.provenance, workflow } } }, actor);
   if (options.signed === true) await h.store.signDraft(draft.id, draft.version, { userId: h.ids.physician, role: 'physician', client: 'test' });
   return { encounterId: encounter.id, draftId: draft.id };
 }
