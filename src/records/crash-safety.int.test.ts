@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { seededUniform } from '../core/seeded-random.ts';
 import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
 import { verifyAuditChain } from './audit.ts';
 import { generateDataKey } from './field-cipher.ts';
@@ -23,22 +24,10 @@ import { openSqliteStore } from './sqlite-store.ts';
 import { physician } from './test-fixtures.ts';
 
 const totalSigns = 1000;
-/** A guard only: at these delays the 1,000 signs take about 70 kills (9-10 s on 2 cores); past this many the worker runs unkilled. */
+/** A guard only: at these delays the 1,000 signs take about 130 kills (about 24 s on 2 cores under load); past this many the worker runs unkilled. */
 const maxKills = 400;
 const seed = 0x5eed_0006;
 const worker = new URL('./crash-worker.ts', import.meta.url).pathname;
-
-/** mulberry32: a small seeded PRNG, so the kill schedule is the same every run. */
-function prng(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RunResult {
   signed: string[];
@@ -104,7 +93,7 @@ test(`SIGKILL at random points during ${totalSigns} sign operations: nothing sig
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'records.sqlite');
   const key = generateDataKey();
-  const random = prng(seed);
+  const random = seededUniform(seed);
   const started = performance.now();
 
   const reported = new Set<string>();
