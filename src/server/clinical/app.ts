@@ -42,6 +42,7 @@ import { assertContent } from '../../workflows/content-schema.ts';
 import { workflows as allWorkflows } from '../../workflows/index.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
 import type { AnyWorkflow } from '../../workflows/workflow.ts';
+import { importPatientBundleValue } from '../../fhir/import-bundle.ts';
 import { toClinicalError } from './errors.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
@@ -234,7 +235,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   app.post('/api/drafts', async (request, reply) => {
     const user = userOf(request);
-    const body = parse(draftBody, request.body);
+    const body = withImportedContext(parse(draftBody, request.body));
     const actor = await authoriseOn(user, 'draft.create', request);
     if (runner === undefined) throw new NorthstationError('overloaded', 'no model is loaded on this server, so drafts cannot be generated; start it with a model');
     if (wantsEventStream(request)) {
@@ -516,4 +517,18 @@ function logWhenClosed(request: FastifyRequest, reply: FastifyReply, logger: Log
   whenRequestClosed(request, reply, (closed) => {
     logClosedRequest(logger, request, closed, { userId: users.get(request)?.id, errorCode: errorCodes.get(request) });
   });
+}
+
+/**
+ * A patient bundle given as workflow context (history-summary) goes through
+ * the FHIR import first: one patient per bundle, every resource about that
+ * patient, sizes bounded (fhir/import-bundle.ts). A bundle mixing patients
+ * would otherwise let one patient's history leak into another's summary.
+ */
+function withImportedContext<T extends { workflow: string; input: unknown }>(body: T): T {
+  if (body.workflow !== 'history-summary') return body;
+  const input = body.input as { bundle?: unknown } | null;
+  // Anything else is the workflow's own input error, reported by its schema.
+  if (input === null || typeof input !== 'object' || input.bundle === undefined) return body;
+  return { ...body, input: { ...input, bundle: importPatientBundleValue(input.bundle).historySummaryInput.bundle } };
 }
