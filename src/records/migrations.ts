@@ -180,6 +180,32 @@ export const migrations: readonly Migration[] = [
       ${refuse('sessions', 'UPDATE', 'id, user_id, token_hash, seq, created_at, expires_at, external_issuer, external_subject')}
     `,
   },
+  {
+    version: 5,
+    name: 'imaging: received study instances',
+    // One row per DICOM instance the storage listener kept; the file itself is encrypted on disk (study-archive.ts).
+    sql: `
+      CREATE TABLE study_instances (
+        sop_instance_uid TEXT PRIMARY KEY,     -- a duplicate is refused here: the first copy stays
+        study_instance_uid TEXT NOT NULL,
+        series_instance_uid TEXT NOT NULL,
+        sop_class_uid TEXT NOT NULL,
+        transfer_syntax_uid TEXT NOT NULL,
+        modality TEXT,
+        details TEXT NOT NULL,                 -- ENCRYPTED JSON {patientName, patientId, studyDate, accessionNumber}
+        received_at TEXT NOT NULL,
+        calling_ae TEXT NOT NULL,
+        file_path TEXT NOT NULL,               -- relative to the imaging folder of the data home
+        file_key TEXT NOT NULL,                -- ENCRYPTED: the file's own AES-256-GCM key (rotation rewraps it, the file stays)
+        byte_size INTEGER NOT NULL,            -- of the Part 10 file before encryption
+        sha256 TEXT NOT NULL                   -- of the Part 10 file before encryption
+      );
+      CREATE INDEX study_instances_study ON study_instances(study_instance_uid);
+      CREATE INDEX study_instances_received ON study_instances(received_at);
+      ${refuse('study_instances', 'DELETE')}
+      ${refuse('study_instances', 'UPDATE', 'sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid, transfer_syntax_uid, modality, received_at, calling_ae, file_path, byte_size, sha256')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

@@ -187,4 +187,30 @@ export const postgresMigrations: readonly Migration[] = [
       ${refuse('sessions', 'UPDATE', 'id, user_id, token_hash, seq, created_at, expires_at, external_issuer, external_subject')}
     `,
   },
+  {
+    version: 5,
+    name: 'imaging: received study instances',
+    sql: `
+      CREATE TABLE study_instances (
+        sop_instance_uid TEXT PRIMARY KEY,
+        study_instance_uid TEXT NOT NULL,
+        series_instance_uid TEXT NOT NULL,
+        sop_class_uid TEXT NOT NULL,
+        transfer_syntax_uid TEXT NOT NULL,
+        modality TEXT,
+        details TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        calling_ae TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        file_key TEXT NOT NULL,
+        byte_size BIGINT NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+      CREATE INDEX study_instances_study ON study_instances(study_instance_uid);
+      CREATE INDEX study_instances_received ON study_instances(received_at);
+      ${refuse('study_instances', 'DELETE')}
+      ${refuse('study_instances', 'UPDATE', 'sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid, transfer_syntax_uid, modality, received_at, calling_ae, file_path, byte_size, sha256')}
+      ${refuseTruncate('study_instances')}
+    `,
+  },
 ];

@@ -14,6 +14,7 @@ import { draftsContract } from './contract/drafts.contract.ts';
 import { encryptionContract } from './contract/encryption.contract.ts';
 import { fastPasswords, postgresFactory, testPostgresUrl, type StoreFixture } from './contract/fixture.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
+import { studiesContract } from './contract/studies.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
 import { generateDataKey } from './field-cipher.ts';
 import { migrations } from './migrations.ts';
@@ -28,6 +29,7 @@ usersContract(postgresFactory);
 auditContract(postgresFactory);
 encryptionContract(postgresFactory);
 sessionsContract(postgresFactory);
+studiesContract(postgresFactory);
 
 async function fresh(t: TestContext): Promise<StoreFixture> {
   const fixture = await postgresFactory();

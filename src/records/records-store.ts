@@ -18,6 +18,8 @@ import { migrations, runMigrations } from './migrations.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
+import type { NewStudyInstance, StoredStudyInstance, StudyListFilter, StudySummary } from './repository.ts';
+import { insertStudyInstance, selectStudies, selectStudyInstance } from './studies.ts';
 import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, Revision, SessionStepUp, StoredDraft, StoredSession, User } from './repository.ts';
 import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
 import { loginAttempt, loginRefusedMessage } from './accounts/lockout.ts';
@@ -42,6 +44,7 @@ const encryptedColumns: ReadonlyArray<{ table: string; key: string; columns: rea
   { table: 'drafts', key: 'id', columns: ['input', 'ai_output', 'withdrawn_reason'] },
   { table: 'revisions', key: 'id', columns: ['content'] },
   { table: 'amendments', key: 'id', columns: ['reason', 'content'] },
+  { table: 'study_instances', key: 'sop_instance_uid', columns: ['details', 'file_key'] },
 ];
 
 /** Where an encrypted value lives: authenticated with it, so it cannot be moved to another row or column. */
@@ -656,6 +659,32 @@ export class RecordsStore implements RecordsRepository {
 
   verifyAuditChain(): Promise<AuditVerification> {
     return verifyAuditChain(this.sql);
+  }
+
+  // — imaging (studies.ts) —
+
+  recordStudyInstance(instance: NewStudyInstance, actor: Actor): Promise<'stored' | 'duplicate'> {
+    return this.sql.transaction(async (tx) => {
+      const outcome = await insertStudyInstance(tx, this.#cipher, instance, this.#now().toISOString());
+      if (outcome === 'stored') await this.#audit(tx, actor, { action: 'study.receive', resourceType: 'study-instance', resourceId: instance.sopInstanceUid });
+      return outcome;
+    });
+  }
+
+  listStudies(filter: StudyListFilter, actor: Actor): Promise<StudySummary[]> {
+    return this.sql.transaction(async (tx) => {
+      const studies = await selectStudies(tx, this.#cipher, filter);
+      await this.#audit(tx, actor, { action: 'study.list', resourceType: 'worklist', resourceId: filter.modality === undefined ? 'studies' : `studies&modality=${filter.modality}` });
+      return studies;
+    });
+  }
+
+  getStudyInstance(sopInstanceUid: string, actor: Actor): Promise<StoredStudyInstance> {
+    return this.sql.transaction(async (tx) => {
+      const instance = await selectStudyInstance(tx, this.#cipher, sopInstanceUid);
+      await this.#audit(tx, actor, { action: 'study.read', resourceType: 'study-instance', resourceId: sopInstanceUid });
+      return instance;
+    });
   }
 
   // — key rotation —

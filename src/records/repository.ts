@@ -204,6 +204,57 @@ export interface StoredSession {
   stepUp: SessionStepUp | null;
 }
 
+/** What names or dates a patient in a received DICOM instance: stored only encrypted. */
+export interface StudyDetails {
+  patientName?: string;
+  patientId?: string;
+  studyDate?: string;
+  accessionNumber?: string;
+}
+
+/** A DICOM instance the storage listener received, already written (encrypted) under the imaging folder. */
+export interface NewStudyInstance {
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopClassUid: string;
+  transferSyntaxUid: string;
+  modality: string | null;
+  details: StudyDetails;
+  callingAeTitle: string;
+  /** Relative to the imaging folder. */
+  filePath: string;
+  /** The file's own AES-256-GCM key, base64 (file-cipher.ts); stored encrypted under the data key. */
+  fileKey: string;
+  /** Size and SHA-256 (hex) of the Part 10 file before encryption. */
+  byteSize: number;
+  sha256: string;
+}
+
+export interface StoredStudyInstance extends NewStudyInstance {
+  receivedAt: string;
+}
+
+/** A studies worklist row: one study, its instances summed up, and the newest instance's details. */
+export interface StudySummary {
+  studyInstanceUid: string;
+  modalities: string[];
+  callingAeTitles: string[];
+  seriesCount: number;
+  instanceCount: number;
+  byteSize: number;
+  firstReceivedAt: string;
+  lastReceivedAt: string;
+  details: StudyDetails;
+}
+
+export interface StudyListFilter {
+  /** Only studies with an instance of this modality. */
+  modality?: string;
+  /** At most this many studies (1 to 500), newest received first. */
+  limit: number;
+}
+
 export interface RecordsRepository {
   /** A local account; duplicate username → 'conflict', unacceptable password or role → 'bad_request'. Audit: 'user.create'. */
   createUser(user: NewUser, actor: Actor): Promise<User>;
@@ -283,5 +334,15 @@ export interface RecordsRepository {
   /** The audit events (no PHI), optionally for one resource; with an actor, the read itself is audited. */
   listAuditEvents(filter?: { resourceId?: string }, actor?: Actor): Promise<AuditEvent[]>;
   verifyAuditChain(): Promise<AuditVerification>;
+  /**
+   * Records a received DICOM instance; 'duplicate' (nothing written) when its
+   * SOP Instance UID is already recorded: the first copy stays. Audit:
+   * 'study.receive' (only when stored), naming the instance.
+   */
+  recordStudyInstance(instance: NewStudyInstance, actor: Actor): Promise<'stored' | 'duplicate'>;
+  /** The studies worklist, newest received first, with patient details decrypted. Audit: one 'study.list' per call. */
+  listStudies(filter: StudyListFilter, actor: Actor): Promise<StudySummary[]>;
+  /** One instance with its file key (to open the file); unknown → 'not_found'. Audit: 'study.read'. */
+  getStudyInstance(sopInstanceUid: string, actor: Actor): Promise<StoredStudyInstance>;
   close(): Promise<void>;
 }

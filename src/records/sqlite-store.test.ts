@@ -14,6 +14,7 @@ import { draftsContract } from './contract/drafts.contract.ts';
 import { encryptionContract } from './contract/encryption.contract.ts';
 import { sqliteFactory } from './contract/fixture.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
+import { studiesContract } from './contract/studies.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { nurse, physician, seedDraft, tempStore } from './test-fixtures.ts';
@@ -23,6 +24,7 @@ usersContract(sqliteFactory);
 auditContract(sqliteFactory);
 encryptionContract(sqliteFactory);
 sessionsContract(sqliteFactory);
+studiesContract(sqliteFactory);
 
 test('open: WAL journal, foreign keys on, a busy timeout for other processes', async (t) => {
   const { store, cleanup } = await tempStore();

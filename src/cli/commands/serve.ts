@@ -11,6 +11,9 @@ import { buildClinicalApp } from '../../server/clinical/app.ts';
 import { loadDataKey } from '../../records/field-cipher.ts';
 import { openRecordsStore } from '../../records/open-store.ts';
 import { NorthstationError } from '../../core/errors.ts';
+import { dataHome } from '../../core/data-home.ts';
+import { startDicomStorage } from '../../server/dicom-storage.ts';
+import { join } from 'node:path';
 import { conformanceArgOptions, conformanceArgsHelp } from '../conformance-gate.ts';
 import { modelArgOptions, modelArgsHelp, optionalInteger } from '../model-args.ts';
 import { oidcArgOptions, oidcArgsHelp, oidcOptionsFromArgs } from '../oidc-args.ts';
@@ -24,6 +27,14 @@ const help = `usage: northstation serve (--model FILE | --synthetic | --upstream
   --clinical-port P
                 also serve the clinical API (accounts, drafts, sign-off, audit; OpenAPI at /docs)
                 on port P, over the records database; needs NORTHSTATION_DATA_KEY_FILE
+  --dicom-port P
+                also run the DICOM storage listener (C-ECHO, C-STORE) on port P (same --host);
+                received files are kept encrypted under <data home>/imaging and listed at
+                GET /api/studies; needs NORTHSTATION_DATA_KEY_FILE
+  --dicom-ae-title T
+                the called AE title answered to (default NORTHSTATION); others are rejected
+  --dicom-allow-ae T
+                a calling AE title allowed to send (repeatable; default: any)
 ${recordsArgsHelp}
 ${conformanceArgsHelp}
 
@@ -41,6 +52,9 @@ export async function run(args: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       'clinical-port': { type: 'string' },
+      'dicom-port': { type: 'string' },
+      'dicom-ae-title': { type: 'string' },
+      'dicom-allow-ae': { type: 'string', multiple: true },
       ...recordsArgOptions,
       help: { type: 'boolean', short: 'h' },
     },
@@ -52,8 +66,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const port = optionalInteger('--port', values.port) ?? 8080;
   const clinicalPort = optionalInteger('--clinical-port', values['clinical-port']);
+  const dicomPort = optionalInteger('--dicom-port', values['dicom-port']);
   // Checked before the model loads: a missing key should fail in a second, not after minutes.
-  const dataKey = clinicalPort === undefined ? undefined : requireDataKey();
+  const dataKey = clinicalPort === undefined && dicomPort === undefined ? undefined : requireDataKey();
   const oidc = oidcOptionsFromArgs(values, { clinical: clinicalPort !== undefined });
   const recordsLocation = recordsLocationFromArgs(values);
   // Opened before the model loads too: a wrong key or an unreachable database should fail in a second.
@@ -78,6 +93,18 @@ export async function run(args: string[]): Promise<number> {
     const clinicalServer = await startServer({ app: clinical, host: values.host, port: clinicalPort, logger });
     process.stderr.write(`Clinical API at ${clinicalServer.url}/api (OpenAPI at ${clinicalServer.url}/docs).\n`);
     if (oidc !== undefined) process.stderr.write(`Single sign-on through ${oidc.issuer}: ${clinicalServer.url}/api/oidc/login\n`);
+  }
+  if (dicomPort !== undefined && store !== undefined) {
+    const dicom = await startDicomStorage({
+      store,
+      directory: join(dataHome(), 'imaging'),
+      logger,
+      port: dicomPort,
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(values['dicom-ae-title'] === undefined ? {} : { aeTitle: values['dicom-ae-title'] }),
+      ...(values['dicom-allow-ae'] === undefined ? {} : { allowedCallingAeTitles: values['dicom-allow-ae'] }),
+    });
+    process.stderr.write(`DICOM storage listener at ${dicom.host}:${dicom.port} (called AE title ${values['dicom-ae-title'] ?? 'NORTHSTATION'}).\n`);
   }
   await new Promise<void>((resolve) => app.server.once('close', resolve));
   return 0;

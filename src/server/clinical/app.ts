@@ -47,7 +47,7 @@ import { toClinicalError } from './errors.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { isSessionTokenShaped, SessionStore, type ExternalSubject, type Session } from './sessions.ts';
 import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
@@ -312,6 +312,17 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
       actorFor(user, 'draft.read', request),
     );
     return { drafts };
+  });
+
+  // — received imaging studies (the DICOM storage listener's worklist) —
+
+  app.get('/api/studies', async (request) => {
+    const user = userOf(request);
+    const query = parse(studiesQuery, request.query, 'query');
+    // The rows carry patient names and ids (decrypted): whoever may read patients may list them.
+    authorise(principal(user), 'patient.read');
+    const filter = { limit: query.limit, ...(query.modality === undefined ? {} : { modality: query.modality }) };
+    return { studies: await store.listStudies(filter, actorFor(user, 'patient.read', request)) };
   });
 
   // — status and docs —

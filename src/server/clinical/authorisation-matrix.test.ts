@@ -165,6 +165,12 @@ const rows: Row[] = [
     request: () => Promise.resolve({ method: 'GET', url: '/api/worklist?state=draft' }),
   },
   {
+    // Studies carry patient details: patient readers only.
+    route: 'GET /api/studies',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/studies?modality=CT' }),
+  },
+  {
     route: 'GET /api/status',
     expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
     request: () => Promise.resolve({ method: 'GET', url: '/api/status' }),

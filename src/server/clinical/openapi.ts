@@ -6,7 +6,7 @@
  * refuses to start otherwise).
  */
 import { z } from 'zod';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, reauthQuery, sessionBody, signBody, withdrawBody, worklistQuery } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, reauthQuery, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery } from './schemas.ts';
 
 export interface RouteDoc {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -56,6 +56,7 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/drafts/:id/amend', summary: "Amend a signed document with a reason and re-authentication (the password, or a step-up for purpose=amend); the content must match the workflow's content schema, else 422 schema_violation", auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
   { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error', with re-authentication (the password, or a step-up for purpose=withdraw)", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
   { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
+  { method: 'GET', url: '/api/studies', summary: 'DICOM studies received by the storage listener, newest first, optionally of one modality (an audited read: rows carry patient details)', auth: true, query: studiesQuery, ok: { status: 200, description: '{ studies: StudySummary[] }' } },
   { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
   { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },
   { method: 'GET', url: '/fhir/R4/Composition/:id', summary: 'A SOAP note as a FHIR R4 document Bundle (Composition first; an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },

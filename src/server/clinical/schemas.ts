@@ -71,6 +71,12 @@ export const worklistQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** `GET /api/studies`: received DICOM studies, optionally of one modality (a DICOM CS code such as CT or MR). */
+export const studiesQuery = z.strictObject({
+  modality: z.string().regex(/^[A-Z0-9_]{1,16}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 /** A FHIR search reference: `Patient/<id>` or the bare id. */
 const reference = (type: string) =>
   z

@@ -1,0 +1,45 @@
+/**
+ * Whole-file encryption at rest for received images (PHI): AES-256-GCM under
+ * a fresh random key per file. The file key is not stored beside the file:
+ * it goes into the records store as an encrypted column (FieldCipher under
+ * the data key), so rotating the data key rewraps a few hundred bytes per
+ * file instead of rewriting every image, and a file copied off the disk is
+ * useless without the database and the data key together.
+ *
+ * Each file is bound to its `binding` (the SOP Instance UID), authenticated as
+ * GCM associated data: one patient's file put in place of another's fails to
+ * open instead of showing the wrong patient's image.
+ *
+ * Layout: "NSFILE1\n" (8 bytes), IV (12), auth tag (16), ciphertext.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { NorthstationError } from '../core/errors.ts';
+
+const magic = Buffer.from('NSFILE1\n', 'latin1');
+const ivBytes = 12;
+const tagBytes = 16;
+
+export function sealFile(plaintext: Buffer, binding: string): { sealed: Buffer; key: Buffer } {
+  const key = randomBytes(32);
+  const iv = randomBytes(ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
+  cipher.setAAD(Buffer.from(binding, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { sealed: Buffer.concat([magic, iv, cipher.getAuthTag(), body]), key };
+}
+
+export function openFile(sealed: Buffer, key: Buffer, binding: string): Buffer {
+  if (sealed.length < magic.length + ivBytes + tagBytes || !sealed.subarray(0, magic.length).equals(magic)) {
+    throw new NorthstationError('internal', 'not a Northstation encrypted file');
+  }
+  const iv = sealed.subarray(magic.length, magic.length + ivBytes);
+  const tag = sealed.subarray(magic.length + ivBytes, magic.length + ivBytes + tagBytes);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
+    decipher.setAAD(Buffer.from(binding, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(sealed.subarray(magic.length + ivBytes + tagBytes)), decipher.final()]);
+  } catch (error) {
+    throw new NorthstationError('internal', 'an encrypted file failed authentication (corrupted, tampered, or another instance’s file)', {}, { cause: error });
+  }
+}
