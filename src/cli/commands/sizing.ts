@@ -8,10 +8,13 @@ import { parseArgs } from 'node:util';
 import { badRequest } from '../../core/errors.ts';
 import { defaultContextOptions } from '../../engine/catalog/kv-cache.ts';
 import { fitsOn, findHardwareClass, hardwareClassNames, type FitResult } from '../../engine/catalog/hardware.ts';
-import { catalogModelIds } from '../../engine/catalog/medgemma.ts';
+import { catalogModelIds, findCatalogModel } from '../../engine/catalog/medgemma.ts';
 import { quantNames } from '../../engine/catalog/quantisation.ts';
 import { estimateFromCatalog, estimateFromGguf, type MemoryEstimate } from '../../engine/catalog/sizing.ts';
+import { visionSizing, type VisionSizing } from '../../engine/catalog/vision-sizing.ts';
+import { cpuMeasurement, isGpuClass } from '../../engine/catalog/vision-time.ts';
 import { readGguf } from '../../engine/gguf/reader.ts';
+import { detectPhysicalCores } from '../../engine/llama/physical-cores.ts';
 import { openModelRegistry } from '../../engine/models/registry.ts';
 
 const defaultContext = 8192;
@@ -19,6 +22,8 @@ const defaultContext = 8192;
 const usage = `usage: northstation sizing --model ID|FILE.gguf [--quant Q] [--context N] [options]
 
 Memory for weights + KV cache (+ vision projector) + llama.cpp's buffers.
+Multimodal catalog models also get the cost of an image: projector F16/Q8_0,
+encode buffer, total with images, and time per image on CPU and GPU classes.
   --model ID|FILE   catalog id (${catalogModelIds.join(', ')}),
                     a registered model id, or a .gguf file (exact weights)
   --quant Q         quantisation for a catalog id: ${quantNames.join(', ')}
@@ -31,7 +36,15 @@ Memory for weights + KV cache (+ vision projector) + llama.cpp's buffers.
                     ${hardwareClassNames.join(', ')}
   --json            print the estimate and the fit as JSON`;
 
-export async function run(args: string[]): Promise<number> {
+export interface SizingIo {
+  write: (text: string) => void;
+  /** Physical cores for the CPU time per image. Default: this machine's. */
+  physicalCores?: () => Promise<number>;
+}
+
+const defaultIo: SizingIo = { write: (text) => process.stdout.write(text) };
+
+export async function run(args: string[], io: SizingIo = defaultIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     strict: true,
@@ -50,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   if (values.help === true) {
-    process.stdout.write(usage + '\n');
+    io.write(usage + '\n');
     return 0;
   }
   if (positionals.length > 0) throw badRequest(`unexpected argument "${positionals[0] ?? ''}"\n\n${usage}`);
@@ -63,7 +76,15 @@ export async function run(args: string[]): Promise<number> {
   };
   const estimate = await estimateFor(values.model, values.quant, values.vision === true, values.mmproj, context);
   const fit = fitsOn(estimate, target);
-  process.stdout.write(values.json === true ? JSON.stringify({ estimate, fit }, null, 2) + '\n' : describe(estimate, fit));
+  const tower = estimate.basis.source === 'catalog' ? findCatalogModel(estimate.basis.model).vision : undefined;
+  const cores = tower === undefined ? 0 : await (io.physicalCores ?? detectPhysicalCores)();
+  const vision = tower === undefined ? undefined : visionSizing(tower, estimate, { physicalCores: cores, flashAttention: context.flashAttention });
+  const fitWithImages = vision === undefined ? undefined : fitsOn({ ...estimate, totalBytes: vision.totalWithImagesBytes }, target);
+  if (values.json === true) {
+    io.write(JSON.stringify({ estimate, fit, ...(vision ? { vision: { ...vision, fitWithImages } } : {}) }, null, 2) + '\n');
+  } else {
+    io.write(describe(estimate, fit) + (vision && fitWithImages ? describeVision(vision, fitWithImages, target) : ''));
+  }
   return 0;
 }
 
@@ -115,6 +136,36 @@ function describe(estimate: MemoryEstimate, fit: FitResult): string {
   }
   return lines.join('\n') + '\n';
 }
+
+const mibText = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+function secondsText(seconds: number): string {
+  if (seconds >= 60) return `${(seconds / 60).toFixed(1)} min`;
+  return seconds >= 1 ? `${seconds.toFixed(1)} s` : `${(seconds * 1000).toFixed(0)} ms`;
+}
+
+// GPUs always shown for comparison, plus the --gpu class when it is another one.
+const referenceGpus = ['l4', 'rtx-4090', 'h100-80'] as const;
+
+/** The vision tower block, for multimodal catalog entries. */
+function describeVision(vision: VisionSizing, fit: FitResult, target: string): string {
+  const gpus = vision.gpus.filter((g) => (referenceGpus as readonly string[]).includes(g.gpu) || g.gpu === target);
+  const flops = vision.flopsPerImage;
+  const efficiency = vision.gpus[0]?.efficiency ?? 0;
+  const lines = [
+    `image input (vision tower, one 896×896 image → 256 tokens)`,
+    `  projector F16     ${gib(vision.projectorBytes.F16)}  (Q8_0: ${gib(vision.projectorBytes.Q8_0)}; ffn_down stays F16)`,
+    `  encode buffer     ${mibText(vision.encodeBufferBytes)}  (clip.cpp compute buffer for one image)`,
+    `  total with images ${gib(vision.totalWithImagesBytes)}  (text-only total + projector F16 + encode buffer): ${fit.fits ? 'fits' : 'does NOT fit'} ${fit.target}`,
+    `  work per image    ${(flops.total / 1e12).toFixed(2)} TFLOP  (attention ${pct(flops.attention, flops.total)}, FFN ${pct(flops.ffn, flops.total)}, QKV + output ${pct(flops.qkv + flops.outputProjection, flops.total)})`,
+    `  time per image    CPU, ${vision.cpu.physicalCores} physical cores: ${secondsText(vision.cpu.secondsPerImage)}  (${vision.cpu.gflopsPerCore.toFixed(2)} GFLOP/s per core, from ${secondsText(cpuMeasurement.seconds)} measured on ${cpuMeasurement.physicalCores} cores at ${cpuMeasurement.weightType}, scaled by physical cores)`,
+    ...gpus.map((g) => `                    ${g.gpu}: ${secondsText(g.secondsPerImage)}  (${g.fp16Tflops} TFLOP/s FP16 peak × ${efficiency})`),
+  ];
+  if (!isGpuClass(target) && target !== 'this-machine') lines.push(`                    (${target} is a CPU class: its core count is not known; scale the CPU line by cores)`);
+  return lines.join('\n') + '\n';
+}
+
+const pct = (part: number, total: number): string => `${((100 * part) / total).toFixed(0)} %`;
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
