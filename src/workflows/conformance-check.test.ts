@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ModelCapabilities } from '../engine/chat-model.ts';
 import { ScriptedModel } from '../safety/test-scripted-model.ts';
 import { workflowSchemaCheck } from './conformance-check.ts';
 import { workflows } from './index.ts';
@@ -22,4 +23,19 @@ test('the tiny synthetic model, grammar-constrained, produces every workflow dra
   } finally {
     await model.dispose();
   }
+});
+
+test('imaging-read is measured on models that take images, and not applicable to the others', async () => {
+  class VisionModel extends ScriptedModel {
+    override readonly capabilities: ModelCapabilities = { text: true, image: true, jsonSchema: true, lora: false };
+  }
+  const imaging = workflows.filter((workflow) => workflow.name === 'imaging-read');
+  const answer = JSON.stringify({ findings: 'A regular pattern.', impression: 'No structure is identified.', answer: 'A pattern is visible.' });
+  const vision = await workflowSchemaCheck(imaging)(new VisionModel([answer]), undefined);
+  assert.deepEqual([vision.status, vision.details['imaging-read']], ['pass', 'ok']);
+  const garbled = await workflowSchemaCheck(imaging)(new VisionModel(['no', 'no', 'no']), undefined);
+  assert.equal(garbled.status, 'fail');
+  const textOnly = await workflowSchemaCheck(imaging)(new ScriptedModel([]), undefined);
+  assert.deepEqual([textOnly.status, textOnly.threshold], ['pass', '0/1']);
+  assert.match(String(textOnly.details['imaging-read']), /not applicable/);
 });

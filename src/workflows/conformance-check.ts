@@ -14,9 +14,14 @@ import type { AnyWorkflow } from './workflow.ts';
 
 interface GoldenRun {
   input: unknown;
+  /** The workflow needs image input: a model without it is not measured on this workflow (text-only models still serve the others). */
+  needsImage?: true;
   /** Why the draft shows the model's output was not usable, or undefined when it was. */
   unusable?: (content: Record<string, unknown>) => string | undefined;
 }
+
+const syntheticPng =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAACXBIWXMAAAPoAAAD6AG1e1JrAAABDklEQVQoz1WREZuAAABDh2EYhmEYhmEYhmEYhmEYhmEYhmEYhmEY3u7bwe4PbG9vABCGYRzHaZrmeV6WZV3Xbdv2fT+O4zzP67ru+36e533f7/siCIIoipIkybKsKIqqqpqm6bpuGIZpmpZl2bbtOI7rup7n+b7vN54ljGcJ41nCeJYwniWMZwnjWcJ4loDxLGE8SxjPEsazhPEsYTxLGM8SxrMEotcS0WuJ6LVE9FoC0WuJ6LVE9Foiei35o9cS0WuJ6LVE9FoC0WuJ6LVE9Foiei2Bu/dP3L1/Anfvn7h7/wTu3j9x9/4J3L1/4u79E7h7/8Td+ydw9/6Ju/dP/rn3T9y9fwJ375+4e//kB53RdBCRKjqYAAAAAElFTkSuQmCC';
 
 const goldenRuns: Record<string, GoldenRun> = {
   'soap-note': {
@@ -50,7 +55,11 @@ const goldenRuns: Record<string, GoldenRun> = {
   },
   differential: { input: { caseSummary: '54-year-old with three days of cough, fever 38.4 °C, crackles at the right base, SpO2 94 %.' } },
   contraindications: { input: { proposedMedication: 'amoxicillin', medications: ['lisinopril'], allergies: ['penicillin'], conditions: ['hypertension'] } },
+  // A 16×16 pattern generated for this check (no patient image), as the upload a client would send.
+  'imaging-read': { input: { image: syntheticPng, question: 'Is any structure visible?' }, needsImage: true },
 };
+
+const notApplicable = 'not applicable: the model does not take images';
 
 export function workflowSchemaCheck(workflows: readonly AnyWorkflow[]): (model: ChatModel, signal: AbortSignal | undefined) => Promise<CheckResult> {
   return async (model, signal) => {
@@ -62,6 +71,10 @@ export function workflowSchemaCheck(workflows: readonly AnyWorkflow[]): (model: 
         results[workflow.name] = 'no golden input';
         continue;
       }
+      if (golden.needsImage && !model.capabilities.image) {
+        results[workflow.name] = notApplicable;
+        continue;
+      }
       try {
         const draft = await runner.run(workflow.name, golden.input, signal ? { signal } : {});
         results[workflow.name] = golden.unusable?.(draft.content as Record<string, unknown>) ?? 'ok';
@@ -71,13 +84,14 @@ export function workflowSchemaCheck(workflows: readonly AnyWorkflow[]): (model: 
       }
     }
     const passed = Object.values(results).filter((result) => result === 'ok').length;
-    const failures = Object.entries(results).filter(([, result]) => result !== 'ok');
+    const failures = Object.entries(results).filter(([, result]) => result !== 'ok' && result !== notApplicable);
+    const applicable = Object.values(results).filter((result) => result !== notApplicable).length;
     return {
       id: 'workflow-schema-adherence',
       title: 'Each workflow produces its draft from schema-valid model output',
       status: failures.length === 0 ? 'pass' : 'fail',
       measured: `${passed}/${workflows.length}`,
-      threshold: `${workflows.length}/${workflows.length}`,
+      threshold: `${applicable}/${workflows.length}`,
       ...(failures.length === 0 ? {} : { reason: failures.map(([name, result]) => `${name}: ${result}`).join('; ') }),
       details: results,
     };

@@ -4,6 +4,7 @@
  * the guard findings, the model card's limitations, and provenance down to the
  * model file's hash and the prompt template's hash.
  */
+import type { PreprocessRecord } from '../imaging/preprocess.ts';
 import type { Finding } from '../safety/finding.ts';
 import type { ModelCardNotice } from '../safety/model-card.ts';
 
@@ -23,6 +24,8 @@ export interface Provenance {
   promptTemplate: { id: string; version: string; sha256: string };
   /** SHA-256 of the canonical JSON of the validated input: ties the draft to what it was made from without storing it twice. */
   inputSha256: string;
+  /** Imaging workflows: the image's SHA-256 and exactly how it was preprocessed for the model. */
+  image?: PreprocessRecord;
   createdAt: string;
   timings: {
     totalMs: number;

@@ -2,6 +2,7 @@
 import { contraindicationsWorkflow } from './contraindications/index.ts';
 import { differentialWorkflow } from './differential/index.ts';
 import { historySummaryWorkflow } from './history-summary/index.ts';
+import { imagingReadWorkflow } from './imaging-read/index.ts';
 import { soapNoteWorkflow } from './soap-note/index.ts';
 import { triageWorkflow } from './triage/index.ts';
 import type { AnyWorkflow } from './workflow.ts';
@@ -14,6 +15,7 @@ export const workflows: readonly AnyWorkflow[] = [
   historySummaryWorkflow,
   differentialWorkflow,
   contraindicationsWorkflow,
+  imagingReadWorkflow,
 ] as unknown as readonly AnyWorkflow[];
 
 export { createWorkflowRunner, type WorkflowRunner, type RunOptions } from './runner.ts';

@@ -9,7 +9,7 @@ import { NorthstationError, notFound } from '../core/errors.ts';
 import type { ChatModel, GenerateOptions, GenerateResult } from '../engine/chat-model.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { assertContent } from './content-schema.ts';
-import { modelCardNotice } from '../safety/model-card.ts';
+import { modelCardNotice, type ModelCardNotice } from '../safety/model-card.ts';
 import { generateWithSchema } from '../safety/output-hygiene.ts';
 import type { Draft, WorkflowEvent } from './draft.ts';
 import { Semaphore } from './semaphore.ts';
@@ -89,7 +89,7 @@ async function runOnce(
       return output.value;
     },
   };
-  const { content, findings } = await workflow.run(input, context);
+  const { content, findings, provenance: extra } = await workflow.run(input, context);
   // The same schema a clinician's edit of this content must pass: a workflow cannot store what an edit could not.
   assertContent(workflow.name, workflow.content, content, "the workflow's content");
   for (const finding of findings) emit({ type: 'guard-finding', finding });
@@ -100,7 +100,7 @@ async function runOnce(
     workflow: workflow.name,
     content,
     findings,
-    limitations: modelCardNotice(info),
+    limitations: withTaskLimitations(modelCardNotice(info), workflow.limitations ?? []),
     provenance: {
       workflow: workflow.name,
       workflowVersion: workflow.version,
@@ -114,12 +114,19 @@ async function runOnce(
       engine: String(info.details.engine ?? info.details.upstreams ?? info.backend),
       promptTemplate: { id: workflow.prompt.id, version: workflow.prompt.version, sha256: workflow.prompt.sha256 },
       inputSha256: createHash('sha256').update(canonicalJson(input)).digest('hex'),
+      ...(extra?.image === undefined ? {} : { image: extra.image }),
       createdAt: new Date().toISOString(),
       timings: summarise(calls, attempts.count, performance.now() - startedAt),
     },
   };
   emit({ type: 'draft-ready', draft });
   return draft;
+}
+
+/** The model card's notice with the workflow's own task limitations appended (to the list and the paragraph). */
+function withTaskLimitations(notice: ModelCardNotice, extra: readonly string[]): ModelCardNotice {
+  if (extra.length === 0) return notice;
+  return { ...notice, limitations: [...notice.limitations, ...extra], text: `${notice.text} ${extra.join(' ')}` };
 }
 
 /**

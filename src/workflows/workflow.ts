@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { ChatMessage, ChatModel, JsonSchema } from '../engine/chat-model.ts';
 import type { Finding, Language } from '../safety/finding.ts';
-import type { WorkflowEvent } from './draft.ts';
+import type { Provenance, WorkflowEvent } from './draft.ts';
 import type { PromptTemplate } from './prompt-template.ts';
 
 export interface WorkflowContext {
@@ -26,6 +26,8 @@ export interface WorkflowContext {
 export interface WorkflowOutput<Content> {
   content: Content;
   findings: Finding[];
+  /** Provenance only the workflow knows (imaging-read: the image's SHA-256 and its preprocessing), added to the draft's. */
+  provenance?: Pick<Provenance, 'image'>;
 }
 
 export interface Workflow<Input, Content> {
@@ -43,6 +45,12 @@ export interface Workflow<Input, Content> {
   prompt: PromptTemplate;
   /** Language of the output, for the guards (default en). */
   languageOf?(input: Input): Language;
+  /**
+   * Limitations of this task that the model card states beyond its general
+   * ones (imaging-read: evaluated on single images), added to every draft's
+   * notice whatever model serves, so they cannot depend on catalog matching.
+   */
+  limitations?: readonly string[];
   run(input: Input, context: WorkflowContext): Promise<WorkflowOutput<Content>>;
 }
 

@@ -7,6 +7,7 @@
 import type { Contraindications } from '../../workflows/contraindications/index.ts';
 import type { Differential } from '../../workflows/differential/index.ts';
 import type { HistorySummary } from '../../workflows/history-summary/index.ts';
+import type { ImagingRead } from '../../workflows/imaging-read/index.ts';
 import type { SoapNoteContent } from '../../workflows/soap-note/index.ts';
 import type { TriageContent } from '../../workflows/triage/index.ts';
 
@@ -86,10 +87,18 @@ const contraindications = (): Contraindications => ({
   items: [{ kind: 'allergy', with: 'penicillin', concern: 'may cross-react', severity: 'avoid-unless-confirmed', basis: 'model+rule', findings: [] }],
 });
 
+const imagingRead = (): ImagingRead => ({
+  findings: 'The cardiac silhouette appears enlarged. No focal consolidation is seen.',
+  impression: 'Findings may represent cardiomegaly; clinician to confirm.',
+  question: 'Is there a pleural effusion?',
+  answer: 'No pleural effusion is seen.',
+});
+
 export const contentSamples = {
   'soap-note': soapNote,
   triage,
   'history-summary': historySummary,
   differential,
   contraindications,
+  'imaging-read': imagingRead,
 } as const;

@@ -14,7 +14,8 @@ import { call, errorOf, harness, password, seed, type Harness } from './test-hel
 
 let h: Harness;
 before(async () => {
-  h = await harness({ runner: null });
+  // Every workflow's round of edits is made by the same users on a frozen clock: more requests than the default burst.
+  h = await harness({ runner: null, limits: { requestBurst: 100 } });
 });
 after(async () => {
   await h.close();
@@ -51,6 +52,7 @@ const malformed: Record<WorkflowName, { path: string; content: () => unknown }> 
   'history-summary': { path: '/coverage/chunks', content: () => ({ ...contentSamples['history-summary'](), coverage: { resources: 1, chunks: marker, summarisedChunks: 1, notes: [] } }) },
   differential: { path: '/items/0/likelihood', content: () => ({ redFlags: [], items: [{ ...contentSamples.differential().items[0], likelihood: marker }] }) },
   contraindications: { path: '/items/0/basis', content: () => ({ items: [{ ...contentSamples.contraindications().items[0], concern: marker, basis: 'guess' }] }) },
+  'imaging-read': { path: '/answer', content: () => ({ ...contentSamples['imaging-read'](), findings: marker, answer: 7 }) },
 };
 
 test('every registered workflow has a content sample and a malformed case here', () => {

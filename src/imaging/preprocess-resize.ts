@@ -1,0 +1,120 @@
+/**
+ * Aspect-preserving resize onto a square black canvas, in plain arithmetic so
+ * that the same input gives the same pixels on every machine and library
+ * version (the draft records what the model saw; a resampler that changed
+ * with a libvips upgrade would make that record unreproducible).
+ *
+ * The filter is a triangle (bilinear) kernel widened by the shrink factor
+ * when downscaling, so every source pixel contributes (no aliasing of fine
+ * lines such as a pneumothorax edge), and reduces to plain bilinear when
+ * upscaling. Pixel centres are at +0.5 (half-pixel convention). It is
+ * separable: rows are read once, through a RowReader, so a frame's display
+ * values are never held whole in memory.
+ */
+import type { RowReader } from './preprocess-window.ts';
+
+export interface Placement {
+  /** Output size over source size (same for both axes). */
+  scale: number;
+  /** Size of the resized image inside the canvas. */
+  width: number;
+  height: number;
+  /** Black padding on each side, in output pixels. */
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Long side to `size`, short side rounded (at least 1), centred (odd padding: the extra pixel right / bottom). */
+export function placement(columns: number, rows: number, size: number): Placement {
+  const scale = size / Math.max(columns, rows);
+  const width = columns >= rows ? size : Math.max(1, Math.round(columns * scale));
+  const height = rows >= columns ? size : Math.max(1, Math.round(rows * scale));
+  const left = Math.floor((size - width) / 2);
+  const top = Math.floor((size - height) / 2);
+  return { scale, width, height, left, top, right: size - width - left, bottom: size - height - top };
+}
+
+interface Taps {
+  start: Int32Array;
+  count: Int32Array;
+  /** `maxTaps` weights per output pixel, normalised to sum 1. */
+  weights: Float64Array;
+  maxTaps: number;
+}
+
+/** Triangle-filter taps mapping `source` samples to `target` samples along one axis. */
+export function taps(source: number, target: number): Taps {
+  const scale = target / source;
+  const support = Math.max(1, 1 / scale);
+  const maxTaps = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(target);
+  const count = new Int32Array(target);
+  const weights = new Float64Array(target * maxTaps);
+  for (let i = 0; i < target; i++) {
+    const centre = (i + 0.5) / scale;
+    const lo = Math.max(0, Math.floor(centre - support));
+    const hi = Math.min(source, Math.ceil(centre + support));
+    let sum = 0;
+    let n = 0;
+    for (let j = lo; j < hi && n < maxTaps; j++, n++) {
+      const weight = Math.max(0, 1 - Math.abs((j + 0.5 - centre) / support));
+      weights[i * maxTaps + n] = weight;
+      sum += weight;
+    }
+    if (sum === 0) {
+      // Only possible at the very edge of a 1-pixel source: take the nearest sample.
+      weights[i * maxTaps] = 1;
+      sum = 1;
+      n = Math.max(n, 1);
+    }
+    for (let k = 0; k < n; k++) weights[i * maxTaps + k] = (weights[i * maxTaps + k] ?? 0) / sum;
+    start[i] = lo;
+    count[i] = n;
+  }
+  return { start, count, weights, maxTaps };
+}
+
+/**
+ * Resizes the rows `readRow` yields (columns × channels display values) to
+ * `place`, pads with black to size × size, and returns 8-bit RGB
+ * (greyscale copied to the three channels), rounded once.
+ */
+export function resizeOntoCanvas(readRow: RowReader, columns: number, rows: number, channels: 1 | 3, place: Placement, size: number): Uint8Array {
+  const across = taps(columns, place.width);
+  const down = taps(rows, place.height);
+  const rowIn = new Float32Array(columns * channels);
+  // Horizontal pass first: the intermediate is rows × target width, never rows × columns.
+  const mid = new Float32Array(rows * place.width * channels);
+  for (let y = 0; y < rows; y++) {
+    readRow(y, rowIn);
+    const base = y * place.width * channels;
+    for (let x = 0; x < place.width; x++) {
+      const first = across.start[x] ?? 0;
+      const n = across.count[x] ?? 0;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += (across.weights[x * across.maxTaps + k] ?? 0) * (rowIn[(first + k) * channels + c] ?? 0);
+        mid[base + x * channels + c] = sum;
+      }
+    }
+  }
+  const out = new Uint8Array(size * size * 3);
+  for (let y = 0; y < place.height; y++) {
+    const first = down.start[y] ?? 0;
+    const n = down.count[y] ?? 0;
+    const outRow = (y + place.top) * size;
+    for (let x = 0; x < place.width; x++) {
+      const at = (outRow + x + place.left) * 3;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += (down.weights[y * down.maxTaps + k] ?? 0) * (mid[((first + k) * place.width + x) * channels + c] ?? 0);
+        const value = Math.round(Math.min(255, Math.max(0, sum)));
+        if (channels === 3) out[at + c] = value;
+        else out[at] = out[at + 1] = out[at + 2] = value;
+      }
+    }
+  }
+  return out;
+}
