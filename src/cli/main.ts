@@ -24,6 +24,7 @@ const commands: Record<string, Command> = {
   audit: { summary: 'verify the records audit chain or export it as FHIR AuditEvents (audit verify|export [--db FILE])', load: () => import('./commands/audit.ts') },
   users: { summary: 'add a local account (users add USERNAME --role ROLE…); the first admin is made this way', load: () => import('./commands/users.ts') },
   records: { summary: 'records database maintenance (records rotate-key --new-key-file FILE)', load: () => import('./commands/records.ts') },
+  engine: { summary: 'build llama-server, the engine for image input (engine build [--server PATH])', load: () => import('./commands/engine.ts') },
   bench: { summary: 'run a benchmark from bench/ (e.g. engine)', load: () => import('./commands/bench.ts') },
   test: { summary: 'run the test suite', load: () => import('./commands/test.ts') },
 };
