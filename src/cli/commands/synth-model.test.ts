@@ -36,6 +36,11 @@ describe('synth-model command', () => {
     [['--lora', '--out', 'x.gguf', '--rank', '0'], /--rank must be an integer from 1 to 1024/],
     [['--lora', '--out', 'x.gguf', '--alpha', 'much'], /--alpha must be a positive number/],
     [['--out', 'x.gguf', 'extra'], /unexpected argument "extra"/],
+    [['--projector', 'huge', '--out', 'x.gguf'], /--projector must be one of tiny, medgemma-4b; got "huge"/],
+    [['--projector', 'tiny', '--type', 'q4_0', '--out', 'x.gguf'], /--type must be one of f16, q8_0/],
+    [['--projector', 'tiny', '--quant', 'q8_0', '--out', 'x.gguf'], /--quant does not apply to --projector/],
+    [['--projector', 'tiny', '--lora', '--out', 'x.gguf'], /--lora does not apply to --projector/],
+    [['--type', 'f16', '--out', 'x.gguf'], /--type needs --projector/],
   ];
   for (const [args, message] of badFlags) {
     test(`refuses ${args.join(' ')}`, async () => {
@@ -70,6 +75,17 @@ describe('synth-model command', () => {
     const file = await readGguf(out);
     assert.equal(file.metadata['adapter.type'], 'lora');
     assert.equal(file.architecture, 'llama');
+  });
+
+  test('writes a tiny q8_0 vision projector, then refuses to overwrite it without --force', async () => {
+    const out = join(dir, 'mmproj.gguf');
+    const result = await capture(['--projector', 'tiny', '--type', 'q8_0', '--out', out, '--seed', '4']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^wrote .*mmproj\.gguf: synthetic tiny q8_0 vision projector, [\d.]+ kB, seed 4/);
+    const file = await readGguf(out);
+    assert.equal(file.metadata['clip.projector_type'], 'gemma3');
+    assert.equal(file.metadata['general.file_type'], 7);
+    await assert.rejects(capture(['--projector', 'tiny', '--out', out]), (error: unknown) => isNorthstationError(error, 'conflict'));
   });
 
   test('refuses a directory as --out', async () => {

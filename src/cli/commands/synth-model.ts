@@ -9,11 +9,14 @@ import { parseArgs } from 'node:util';
 import { NorthstationError } from '../../core/errors.ts';
 import { syntheticLoraFileSize, writeSyntheticLora } from '../../engine/synthetic/lora-writer.ts';
 import { defaultSeed, planSyntheticModel, writeSyntheticModel } from '../../engine/synthetic/model-writer.ts';
+import { projectorShapeNames, projectorTypeNames, type ProjectorShapeName, type ProjectorTypeName } from '../../engine/synthetic/projector-shapes.ts';
+import { planSyntheticProjector, writeSyntheticProjector } from '../../engine/synthetic/projector-writer.ts';
 import { quantNames, shapeNames, type QuantName, type ShapeName } from '../../engine/synthetic/shapes.ts';
 import { formatBytes } from '../progress.ts';
 
 const usage = `usage: northstation synth-model [--shape SHAPE] [--quant QUANT] --out FILE [--seed N] [--force]
        northstation synth-model --lora [--shape SHAPE] [--rank N] [--alpha A] [--arch NAME] --out FILE [--seed N] [--force]
+       northstation synth-model --projector SHAPE [--type TYPE] --out FILE [--seed N] [--force]
 
 Writes a GGUF with random weights (never a medical model).
   --shape   ${shapeNames.join(' | ')} (default: tiny)
@@ -24,13 +27,18 @@ Writes a GGUF with random weights (never a medical model).
   --rank    LoRA rank (default: 8)
   --alpha   LoRA alpha (default: the rank)
   --arch    LoRA general.architecture (default: gemma3)
+  --projector  write a Gemma 3 vision projector (mmproj) instead: ${projectorShapeNames.join(' | ')}
+               (tiny: 224 px, 16 image tokens, fits the tiny model; medgemma-4b: SigLIP 896 px, 256 tokens)
+  --type    projector matrices: ${projectorTypeNames.join(' | ')} (default: f16; rows not whole Q8_0 blocks stay F16)
   --force   overwrite FILE`;
 
 /** Large writes report progress; small ones finish before anyone would look. */
 const progressThresholdBytes = 64 * 1024 * 1024;
 
 interface Request {
-  kind: 'model' | 'lora';
+  kind: 'model' | 'lora' | 'projector';
+  projector: ProjectorShapeName;
+  projectorType: ProjectorTypeName;
   shape: ShapeName;
   quant: QuantName;
   out: string;
@@ -77,16 +85,23 @@ export async function run(args: string[], output: CommandOutput = processOutput)
   const started = performance.now();
   const totalBytes = request.kind === 'model'
     ? planSyntheticModel(request).layout.fileSize
-    : syntheticLoraFileSize(loraOptions(request));
+    : request.kind === 'lora'
+      ? syntheticLoraFileSize(loraOptions(request))
+      : planSyntheticProjector(projectorOptions(request)).layout.fileSize;
   await ensureFreeSpace(request.out, totalBytes);
   const onProgress = totalBytes >= progressThresholdBytes ? progressPrinter(output) : undefined;
+  const progress = onProgress ? { onProgress } : {};
   const result = request.kind === 'model'
-    ? await writeSyntheticModel({ ...request, ...(onProgress ? { onProgress } : {}) })
-    : await writeSyntheticLora({ ...loraOptions(request), out: request.out, ...(onProgress ? { onProgress } : {}) });
+    ? await writeSyntheticModel({ ...request, ...progress })
+    : request.kind === 'lora'
+      ? await writeSyntheticLora({ ...loraOptions(request), out: request.out, ...progress })
+      : await writeSyntheticProjector({ ...projectorOptions(request), out: request.out, ...progress });
   const seconds = (performance.now() - started) / 1000;
   const what = request.kind === 'model'
     ? `synthetic ${request.shape} ${request.quant} model`
-    : `synthetic LoRA (rank ${request.rank}, arch ${request.architecture}) for ${request.shape}`;
+    : request.kind === 'lora'
+      ? `synthetic LoRA (rank ${request.rank}, arch ${request.architecture}) for ${request.shape}`
+      : `synthetic ${request.projector} ${request.projectorType} vision projector`;
   output.stdout(`wrote ${result.path}: ${what}, ${formatBytes(result.fileSize)}, seed ${request.seed}, ${seconds.toFixed(1)} s\n`);
   return 0;
 }
@@ -99,6 +114,10 @@ function loraOptions(request: Request): Parameters<typeof syntheticLoraFileSize>
     seed: request.seed,
     ...(request.alpha !== undefined ? { alpha: request.alpha } : {}),
   };
+}
+
+function projectorOptions(request: Request): Parameters<typeof planSyntheticProjector>[0] {
+  return { shape: request.projector, type: request.projectorType, seed: request.seed };
 }
 
 function parseRequest(args: string[]): Request | 'help' {
@@ -116,12 +135,22 @@ function parseRequest(args: string[]): Request | 'help' {
       rank: { type: 'string' },
       alpha: { type: 'string' },
       arch: { type: 'string' },
+      projector: { type: 'string' },
+      type: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
-  const kind = values.lora === true ? 'lora' : 'model';
+  if (values.projector !== undefined) {
+    // A projector has its own shapes and types; --shape and --quant would only mislead.
+    for (const flag of ['lora', 'shape', 'quant', 'rank', 'alpha', 'arch'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --projector`);
+    }
+  } else if (values.type !== undefined) {
+    throw new UsageError('--type needs --projector (models take --quant)');
+  }
+  const kind = values.projector !== undefined ? 'projector' : values.lora === true ? 'lora' : 'model';
   if (kind === 'lora' && values.quant !== undefined) throw new UsageError('--quant does not apply to --lora (adapters are F16)');
   if (kind === 'model') {
     for (const flag of ['rank', 'alpha', 'arch'] as const) {
@@ -139,6 +168,8 @@ function parseRequest(args: string[]): Request | 'help' {
     rank: integerFlag('--rank', values.rank, 8, 1, 1024),
     alpha: values.alpha === undefined ? undefined : numberFlag('--alpha', values.alpha),
     architecture: values.arch ?? 'gemma3',
+    projector: oneOf('--projector', values.projector ?? 'tiny', projectorShapeNames),
+    projectorType: oneOf('--type', values.type ?? 'f16', projectorTypeNames),
   };
 }
 

@@ -108,10 +108,10 @@ function encode(type: number, values: Float32Array): Uint8Array {
   }
 }
 
-/** About 8 MiB per chunk, in whole blocks. */
+/** About 8 MiB per chunk, in whole blocks. The projector writer streams its big matrices through fastRandom too. */
 const chunkValues = 4 * 1024 * 1024;
 
-function* fastRandom(type: number, count: number, random: SeededRandom): Generator<Uint8Array> {
+export function* fastRandom(type: number, count: number, random: SeededRandom): Generator<Uint8Array> {
   // F16 is the widest format (2 bytes a value); one scratch buffer serves every chunk,
   // since the writer is done with a chunk before it pulls the next.
   const scratch = new Uint32Array(Math.ceil(Math.min(chunkValues, count) / 2));

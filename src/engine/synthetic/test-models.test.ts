@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { readGguf } from '../gguf/reader.ts';
-import { ensureTinyLora, ensureTinyModel, syntheticWriterVersion } from './test-models.ts';
+import { ensureTinyLora, ensureTinyModel, ensureTinyProjector, syntheticWriterVersion } from './test-models.ts';
 
 const run = promisify(execFile);
 
@@ -19,6 +19,14 @@ test('ensureTinyModel and ensureTinyLora return readable, cached files', async (
   const other = await ensureTinyLora({ architecture: 'llama' });
   assert.notEqual(other, lora);
   assert.equal((await readGguf(other)).architecture, 'llama');
+});
+
+test('ensureTinyProjector returns a cached gemma3 projector sized for the tiny model', async () => {
+  const projector = await ensureTinyProjector();
+  assert.equal(await ensureTinyProjector(), projector);
+  const [file, model] = await Promise.all([readGguf(projector), readGguf(await ensureTinyModel())]);
+  assert.equal(file.metadata['clip.projector_type'], 'gemma3');
+  assert.equal(file.metadata['clip.vision.projection_dim'], model.metadata['gemma3.embedding_length']);
 });
 
 test('concurrent processes racing on an empty cache all get the same whole file', async () => {

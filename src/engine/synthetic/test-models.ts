@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticLora } from './lora-writer.ts';
 import { writeSyntheticModel } from './model-writer.ts';
+import { writeSyntheticProjector } from './projector-writer.ts';
 
 /** Bump when the bytes the synthetic writers produce change, so caches refresh. */
 export const syntheticWriterVersion = 1;
@@ -57,4 +58,9 @@ export function ensureTinyLora(options: { architecture?: string } = {}): Promise
   return cached(`tiny-lora-${safeName}.gguf`, (path) =>
     writeSyntheticLora({ shape: 'tiny', rank: tinyLoraRank, architecture, out: path }),
   );
+}
+
+/** Path to the tiny Gemma 3 vision projector (F16, 224 px → 16 image tokens) that fits ensureTinyModel(). */
+export function ensureTinyProjector(): Promise<string> {
+  return cached('tiny-gemma3-mmproj-f16.gguf', (path) => writeSyntheticProjector({ shape: 'tiny', type: 'f16', out: path }));
 }
