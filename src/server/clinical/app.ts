@@ -31,7 +31,9 @@
  * route pattern, status, duration, error code, user id), never a URL, a body,
  * a token or an error message.
  */
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { dataHome } from '../../core/data-home.ts';
 import { badRequest, NorthstationError, notFound } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
@@ -45,6 +47,9 @@ import type { AnyWorkflow } from '../../workflows/workflow.ts';
 import { importPatientBundleValue } from '../../fhir/import-bundle.ts';
 import { toClinicalError } from './errors.ts';
 import { fhirRoutes } from './fhir-routes.ts';
+import { ImageUploads } from './image-uploads.ts';
+import { ImagingDraftInputs, imagingRoutes } from './imaging-routes.ts';
+import { StudyArchive } from '../../records/study-archive.ts';
 import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
 import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
@@ -106,6 +111,11 @@ export interface ClinicalAppOptions {
    * here cannot be changed or signed. Default: every workflow (workflows/index.ts).
    */
   workflows?: readonly AnyWorkflow[];
+  /**
+   * The imaging folder: received DICOM files (the storage listener writes there too) and image
+   * uploads (`uploads/`). Default: `<data home>/imaging`, where `serve` puts the listener's files.
+   */
+  imagingDirectory?: string;
 }
 
 /** Unauthenticated routes that start or finish a sign-in: limited per client IP. */
@@ -113,7 +123,7 @@ const signInRoutes = new Set(['POST /api/session', 'GET /api/oidc/login', 'GET /
 
 const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
-export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc, workflows = allWorkflows }: ClinicalAppOptions): FastifyInstance {
+export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc, workflows = allWorkflows, imagingDirectory = join(dataHome(), 'imaging') }: ClinicalAppOptions): FastifyInstance {
   const resolved = { ...defaultClinicalAppLimits, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
@@ -128,6 +138,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   const requestSessions = new WeakMap<FastifyRequest, Session>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
   const contentSchemas = new Map(workflows.map((workflow) => [workflow.name, workflow.content]));
+  const uploads = new ImageUploads(imagingDirectory);
+  const imagingInputs = new ImagingDraftInputs({ uploads, archive: new StudyArchive(store, imagingDirectory) });
 
   // Every route is in the OpenAPI document: registering one without an entry in routeDocs fails here.
   app.addHook('onRoute', (route) => {
@@ -238,11 +250,13 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const body = withImportedContext(parse(draftBody, request.body));
     const actor = await authoriseOn(user, 'draft.create', request);
     if (runner === undefined) throw new NorthstationError('overloaded', 'no model is loaded on this server, so drafts cannot be generated; start it with a model');
+    // An imaging read may name an upload or a received instance: the workflow runs on the file, the draft keeps the reference.
+    const runInput = await imagingInputs.resolve(body.workflow, body.input, user, (action) => actorFor(user, action, request));
     if (wantsEventStream(request)) {
-      await streamDraft(request, reply, runner, body, actor);
+      await streamDraft(request, reply, runner, { ...body, runInput }, actor);
       return reply;
     }
-    const draft = await runner.run(body.workflow, body.input, { signal: abortOnClose(reply) });
+    const draft = await runner.run(body.workflow, runInput, { signal: abortOnClose(reply) });
     const stored = await store.createDraft({ encounterId: body.encounterId, input: body.input, draft }, actor);
     return sendDraft(reply.code(201), stored);
   });
@@ -358,6 +372,10 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   void app.register(fhirRoutes, { store, userOf, onError: (request, code) => errorCodes.set(request, code), ...(now === undefined ? {} : { now }) });
 
+  // — imaging uploads (imaging-routes.ts: raw image bodies up to 64 MiB, on that route only) —
+
+  void app.register(imagingRoutes, { uploads, userOf });
+
   /**
    * Authorises `action` and returns the actor to record it under. Rules scoped
    * 'own' need the resource: the draft `id` is then read (an audited read) to
@@ -377,7 +395,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
    * they come, then `draft-stored` (the stored draft) or `error` (the error
    * shape). The client going away aborts the workflow, and nothing is stored.
    */
-  async function streamDraft(request: FastifyRequest, reply: FastifyReply, workflows: WorkflowRunner, body: { encounterId: string; workflow: string; input: unknown }, actor: Actor): Promise<void> {
+  async function streamDraft(request: FastifyRequest, reply: FastifyReply, workflows: WorkflowRunner, body: { encounterId: string; workflow: string; input: unknown; runInput: unknown }, actor: Actor): Promise<void> {
     const signal = abortOnClose(reply);
     reply.hijack();
     const raw = reply.raw;
@@ -386,7 +404,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
       if (!raw.writableEnded && !raw.destroyed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     try {
-      const draft = await workflows.run(body.workflow, body.input, {
+      const draft = await workflows.run(body.workflow, body.runInput, {
         signal,
         onEvent: (event) => {
           if (event.type !== 'draft-ready') send(event.type, event);

@@ -12,6 +12,8 @@ import type { Role } from '../../records/accounts/policy.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { contentSamples } from './content-samples.test-support.ts';
 import { seedFhir } from './fhir-test-support.ts';
+import { ImageUploads } from './image-uploads.ts';
+import { images, receiveStudy, visionRunner } from './imaging-test-support.ts';
 import { ssoSession, startTestProvider, type TestProvider } from './oidc-test-support.ts';
 import { call, harness, password, roleNames, seed, transcript, type Harness } from './test-helpers.ts';
 
@@ -116,6 +118,32 @@ const rows: Row[] = [
     },
   },
   {
+    route: 'POST /api/imaging/uploads',
+    expected: { nurse: 201, physician: 201, admin: 403, integration: 201 },
+    request: () => Promise.resolve({ method: 'POST', url: '/api/imaging/uploads', headers: { 'content-type': 'image/png' }, payload: images.cxr }),
+  },
+  {
+    // Each role drafts from an upload of its own (the admin from a nurse's: refused before the upload is looked at).
+    route: "POST /api/drafts (imaging-read from the caller's own upload)",
+    expected: { nurse: 201, physician: 201, admin: 403, integration: 201 },
+    request: async (h, role) => {
+      const { encounterId } = await seed(h, h.ids.nurse);
+      // Stored directly, so the shared tokens' rate-limit buckets are not spent on the upload.
+      const { id } = await new ImageUploads(h.imagingDirectory).put(h.ids[role === 'admin' ? 'nurse' : role], 'image/png', images.cxr);
+      return { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'imaging-read', input: { upload: id } } };
+    },
+  },
+  {
+    // A received instance is patient data from the archive: patient readers only.
+    route: 'POST /api/drafts (imaging-read from a received study instance)',
+    expected: { nurse: 201, physician: 201, admin: 403, integration: 403 },
+    request: async (h) => {
+      const { encounterId } = await seed(h, h.ids.nurse);
+      const { sopInstanceUid } = await receiveStudy(h);
+      return { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'imaging-read', input: { studyInstance: sopInstanceUid } } };
+    },
+  },
+  {
     route: "GET /api/drafts/:id (a nurse's draft)",
     expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
     request: async (h) => ({ method: 'GET', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}` }),
@@ -199,6 +227,21 @@ const rows: Row[] = [
     route: "GET /fhir/R4/Bundle/:id (a nurse's SOAP note)",
     expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
     request: async (h) => ({ method: 'GET', url: `/fhir/R4/Bundle/${(await seedFhir(h, h.ids.nurse)).soapId}` }),
+  },
+  {
+    route: "GET /fhir/R4/Bundle/:id (a nurse's imaging read)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/Bundle/${(await seed(h, h.ids.nurse, { workflow: 'imaging-read' })).draftId}` }),
+  },
+  {
+    route: "GET /fhir/R4/DiagnosticReport/:id (a nurse's imaging read)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/DiagnosticReport/${(await seed(h, h.ids.nurse, { workflow: 'imaging-read' })).draftId}` }),
+  },
+  {
+    route: "GET /fhir/R4/DiagnosticReport/:id (the integration's own imaging read)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h) => ({ method: 'GET', url: `/fhir/R4/DiagnosticReport/${(await seed(h, h.ids.integration, { workflow: 'imaging-read' })).draftId}` }),
   },
   {
     route: "GET /fhir/R4/Observation (a nurse's patient: an integration gets an empty searchset)",
@@ -322,7 +365,8 @@ before(async () => {
     'sso-physician': { preferred_username: 'physician.sso', roles: ['physician'] },
     'sso-admin': { preferred_username: 'admin.sso', roles: ['admin'] },
   });
-  h = await harness({ oidc: provider.options() });
+  // A vision runner: it drafts SOAP notes as the default one does, and imaging reads too.
+  h = await harness({ oidc: provider.options(), runner: visionRunner().runner });
 });
 after(async () => {
   await h.close();

@@ -3,13 +3,15 @@
  *
  * - `GET /fhir/R4/Composition/:id` and `GET /fhir/R4/Bundle/:id`: the SOAP note
  *   document Bundle of a stored soap-note draft (preliminary, final, amended
- *   or entered-in-error as the records say);
+ *   or entered-in-error as the records say); `Bundle/:id` of an imaging-read
+ *   draft is its collection Bundle (imaging-fhir.ts);
+ * - `GET /fhir/R4/DiagnosticReport/:id`: an imaging-read draft's report;
  * - `GET /fhir/R4/Observation?subject=Patient/:id` or `?encounter=Encounter/:id`:
  *   the triage Observations of that patient's (encounter's) triage drafts, as
  *   a searchset Bundle;
  * - `GET /fhir/R4/Patient/:id/$export`: one collection Bundle of everything the
  *   caller may read about the patient (each SOAP document's resources, each
- *   triage export), every resource once; fewer than 500 documents.
+ *   triage export, each imaging read's report), every resource once; fewer than 500 documents.
  * - the same with `Prefer: respond-async` (FHIR Bulk Data): 202 with
  *   `Content-Location: …/fhir/R4/$export-status/:job`; that URL answers 202
  *   with `X-Progress` and `Retry-After` while the job runs, then 200 with the
@@ -35,6 +37,7 @@ import { authorise, can, isRole, rules, type Action, type Principal } from '../.
 import type { Actor, DraftStatus, DraftSummary, Patient, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
 import { BulkExportJobs, type BulkExportLimits, type ExportJob } from './bulk-export.ts';
 import { toClinicalError } from './errors.ts';
+import { storedImagingBundle, storedImagingReport } from './imaging-fhir.ts';
 import { observationQuery, parse } from './schemas.ts';
 
 export const fhirContentType = 'application/fhir+json; charset=utf-8';
@@ -69,19 +72,29 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
     return reply.code(failure.status).type(fhirContentType).send(JSON.stringify(operationOutcome(failure.code, failure.body.error.message)));
   });
 
-  const documentRoute = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  /** The draft `:id` (an audited read) and its patient, when it is one of `workflows`; 'not_found' naming `what` otherwise. */
+  const readDocument = async (request: FastifyRequest, what: string, workflows: readonly string[]): Promise<{ draft: StoredDraft; patient: Patient }> => {
     const user = userOf(request);
     const id = idOf(request);
     refuseIfNeverAllowed(user, 'draft.read');
     const actor = actorFor(user, 'draft.read', request);
     const draft = await store.getDraft(id, actor);
     authorise(principal(user), 'draft.read', draft);
-    if (draft.workflow !== 'soap-note') throw notFound(`no SOAP note document ${id}: that draft is a ${draft.workflow} draft`);
-    const patient = await store.getPatient(draft.patientId, actor);
-    return sendFhir(reply, storedSoapNoteBundle(draft, patient, base));
+    if (!workflows.includes(draft.workflow)) throw notFound(`no ${what} ${id}: that draft is a ${draft.workflow} draft`);
+    return { draft, patient: await store.getPatient(draft.patientId, actor) };
   };
-  app.get('/fhir/R4/Composition/:id', documentRoute);
-  app.get('/fhir/R4/Bundle/:id', documentRoute);
+  app.get('/fhir/R4/Composition/:id', async (request, reply) => {
+    const { draft, patient } = await readDocument(request, 'SOAP note document', ['soap-note']);
+    return sendFhir(reply, storedSoapNoteBundle(draft, patient, base));
+  });
+  app.get('/fhir/R4/Bundle/:id', async (request, reply) => {
+    const { draft, patient } = await readDocument(request, 'document', ['soap-note', 'imaging-read']);
+    return sendFhir(reply, draft.workflow === 'soap-note' ? storedSoapNoteBundle(draft, patient, base) : storedImagingBundle(draft, patient, base));
+  });
+  app.get('/fhir/R4/DiagnosticReport/:id', async (request, reply) => {
+    const { draft, patient } = await readDocument(request, 'imaging report', ['imaging-read']);
+    return sendFhir(reply, storedImagingReport(draft, patient).report);
+  });
 
   app.get('/fhir/R4/Observation', async (request, reply) => {
     const user = userOf(request);
@@ -237,7 +250,7 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
     if (summaries.length >= scanLimit) {
       throw new NorthstationError('payload_too_large', `more than ${scanLimit} documents match; narrow the request (by encounter)`);
     }
-    return summaries.filter((summary) => summary.workflow === 'soap-note' || summary.workflow === 'triage');
+    return summaries.filter((summary) => (exportedWorkflows as readonly string[]).includes(summary.workflow));
   }
 
   /** 'not_found' for an unknown patient (whoever may read patients); for an 'own'-scoped reader, 'forbidden' when it reaches the patient through none of its drafts. */
@@ -294,17 +307,18 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
   return Promise.resolve();
 }
 
-/** The resources one stored document exports as: a SOAP note's document Bundle entries, a triage draft's Observations and their context. */
+/** The resources one stored document exports as: a SOAP note's document Bundle entries, a triage draft's Observations, an imaging read's report, each with their context. */
 function documentResources(draft: StoredDraft, patient: Patient, base: FhirExportOptions): Resource[] {
   if (draft.workflow === 'soap-note') return storedSoapNoteBundle(draft, patient, base).entry.map((entry) => entry.resource);
   if (draft.workflow === 'triage') {
     const exported = triageObservations(triageSourceFromStored(draft, patient));
     return [...exported.observations, exported.patient, ...exported.practitioners, exported.device, exported.provenance];
   }
+  if (draft.workflow === 'imaging-read') return storedImagingBundle(draft, patient, base).entry.map((entry) => entry.resource);
   return [];
 }
 
-const exportedWorkflows = ['soap-note', 'triage'] as const;
+const exportedWorkflows = ['soap-note', 'triage', 'imaging-read'] as const;
 const lifecycle = ['draft', 'signed', 'amended', 'entered-in-error'] as const satisfies readonly DraftStatus[];
 const ndjsonFormats = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 

@@ -16,6 +16,8 @@ export interface RouteDoc {
   /** False for the routes that need no bearer token. */
   auth: boolean;
   body?: z.ZodType;
+  /** A raw (non-JSON) request body in one of these media types, e.g. an image upload. */
+  rawBody?: readonly string[];
   query?: z.ZodType;
   /** Sends `If-Match: <version>`. */
   ifMatch?: boolean;
@@ -45,7 +47,8 @@ export const routeDocs: readonly RouteDoc[] = [
   {
     method: 'POST',
     url: '/api/drafts',
-    summary: 'Run a workflow and store its draft. With Accept: text/event-stream, streams progress events (prefill-progress, text-delta, guard-finding) and ends with draft-stored or error',
+    summary:
+      "Run a workflow and store its draft. An imaging-read input may name { upload } (an id from POST /api/imaging/uploads, the caller's own) or { studyInstance } (a SOP Instance UID the DICOM listener received; needs patient.read) instead of image, plus frame, question, clinicalContext, language: the server reads the file, the draft keeps the reference. With Accept: text/event-stream, streams progress events (prefill-progress, e.g. stage 'encoding image' before an imaging read's model call; text-delta, guard-finding) and ends with draft-stored or error",
     auth: true,
     body: draftBody,
     ok: { status: 201, description: 'The stored draft (ETag: its version); 200 with an event stream when asked for one', sse: true },
@@ -56,17 +59,34 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/drafts/:id/amend', summary: "Amend a signed document with a reason and re-authentication (the password, or a step-up for purpose=amend); the content must match the workflow's content schema, else 422 schema_violation", auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
   { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error', with re-authentication (the password, or a step-up for purpose=withdraw)", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
   { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
+  {
+    method: 'POST',
+    url: '/api/imaging/uploads',
+    summary:
+      'Upload an image for an imaging read: the file itself as the body (application/dicom, image/png or image/jpeg; at most 64 MiB on this route). The header is checked as the decoders would (an SR or other file without pixel data: 400; over the limits: 413; another Content-Type: 400), then the file is kept encrypted. The id opens only for the uploader',
+    auth: true,
+    rawBody: ['application/dicom', 'image/png', 'image/jpeg'],
+    ok: { status: 201, description: '{ upload: { id, byteSize, sha256, mediaType, rows, columns, frames, modality } }' },
+  },
   { method: 'GET', url: '/api/studies', summary: 'DICOM studies received by the storage listener, newest first, optionally of one modality (an audited read: rows carry patient details)', auth: true, query: studiesQuery, ok: { status: 200, description: '{ studies: StudySummary[] }' } },
   { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
   { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },
   { method: 'GET', url: '/fhir/R4/Composition/:id', summary: 'A SOAP note as a FHIR R4 document Bundle (Composition first; an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
-  { method: 'GET', url: '/fhir/R4/Bundle/:id', summary: 'The same SOAP note document Bundle, by the draft id (an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
+  { method: 'GET', url: '/fhir/R4/Bundle/:id', summary: "A draft's FHIR Bundle by the draft id (an audited read): a SOAP note's document Bundle, or an imaging read's collection Bundle (DiagnosticReport, Patient, clinicians, ImagingStudy when the file was DICOM, Device, Provenance). Errors are OperationOutcomes", auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document or collection)' } },
+  {
+    method: 'GET',
+    url: '/fhir/R4/DiagnosticReport/:id',
+    summary: 'An imaging read as a FHIR R4 DiagnosticReport, by the draft id (an audited read): preliminary while a draft, final once signed, amended, entered-in-error. Errors are OperationOutcomes',
+    auth: true,
+    fhir: true,
+    ok: { status: 200, description: 'DiagnosticReport' },
+  },
   { method: 'GET', url: '/fhir/R4/Observation', summary: "Triage Observations (CTAS, NEWS2, vitals) of a patient's or an encounter's triage drafts (audited reads). Errors are OperationOutcomes", auth: true, fhir: true, query: observationQuery, ok: { status: 200, description: 'Bundle (type searchset)' } },
   {
     method: 'GET',
     url: '/fhir/R4/Patient/:id/$export',
     summary:
-      "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, Provenance, Device (audited reads), as one Bundle (fewer than 500 documents). With Prefer: respond-async (FHIR Bulk Data), 202 with Content-Location: the status URL (GET /fhir/R4/$export-status/{job}); at most 3 live jobs per user (429) and 20 in all (503). Errors are OperationOutcomes",
+      "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, imaging reads' DiagnosticReports (with ImagingStudy), Provenance, Device (audited reads), as one Bundle (fewer than 500 documents). With Prefer: respond-async (FHIR Bulk Data), 202 with Content-Location: the status URL (GET /fhir/R4/$export-status/{job}); at most 3 live jobs per user (429) and 20 in all (503). Errors are OperationOutcomes",
     auth: true,
     fhir: true,
     ok: { status: 200, description: 'Bundle (type collection); 202 with Content-Location when asked for the asynchronous export' },
@@ -146,6 +166,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
     ...(route.auth ? {} : { security: [] }),
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
+    ...(route.rawBody === undefined ? {} : { requestBody: { required: true, content: Object.fromEntries(route.rawBody.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } }),
     responses: {
       [String(route.ok.status)]: route.ok.status === 204 ? { description: route.ok.description } : { description: route.ok.description, content: okContent },
       ...(route.auth || (route.method === 'POST' && route.url === '/api/session') || route.url.startsWith('/api/oidc/') ? { '429': rateLimitedResponse } : {}),

@@ -58,6 +58,8 @@ export interface Harness {
   usernames: Record<Role, string>;
   logLines: string[];
   clock: { now: number };
+  /** The app's imaging folder (received DICOM files, uploads), inside the harness's temporary folder. */
+  imagingDirectory: string;
   close(): Promise<void>;
 }
 
@@ -70,8 +72,10 @@ export async function harness(options: { runner?: WorkflowRunner | null; model?:
   // One clock for the app and the store: sessions expire by the store's, rate limits by the app's.
   const store = await openSqliteStore({ path: join(dir, 'records.sqlite'), key: generateDataKey(), passwordParams: fast, now: () => new Date(clock.now) });
   const runner = options.runner === null ? undefined : (options.runner ?? scriptedRunner());
+  const imagingDirectory = join(dir, 'imaging');
   const app = buildClinicalApp({
     store,
+    imagingDirectory,
     ...(runner === undefined ? {} : { runner }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
@@ -101,6 +105,7 @@ export async function harness(options: { runner?: WorkflowRunner | null; model?:
     usernames,
     logLines,
     clock,
+    imagingDirectory,
     close: async () => {
       await app.close();
       await store.close();

@@ -5,11 +5,14 @@
  * and preprocesses it, so the preprocessing record in the draft's provenance
  * is computed here, not asserted by the caller.
  *
- * Decoders are keyed by media type: PNG and JPEG (imaging/raster.ts) by
- * default; DICOM (`application/dicom`) plugs in the same way once its decoder
- * lands, producing the same ModalityImage.
+ * Decoders are keyed by media type: PNG and JPEG (imaging/raster.ts) and
+ * DICOM Part 10 (`application/dicom`, imaging/dicom/decode.ts), each producing
+ * the same ModalityImage. The decoder's own refusals stand: a file without
+ * pixel data (an SR) is 'bad_request' naming its SOP class, a transfer syntax
+ * or photometric it cannot decode is 'unsupported'.
  */
 import { badRequest } from '../../core/errors.ts';
+import { decodeDicom } from '../../imaging/dicom/decode.ts';
 import type { ModalityImage } from '../../imaging/image.ts';
 import { defaultRasterLimits, rasterToModalityImage } from '../../imaging/raster.ts';
 
@@ -18,9 +21,15 @@ export type ImageDecoder = (bytes: Uint8Array) => Promise<ModalityImage>;
 export const defaultDecoders: Readonly<Record<string, ImageDecoder>> = {
   'image/png': (bytes) => rasterToModalityImage(bytes),
   'image/jpeg': (bytes) => rasterToModalityImage(bytes),
+  'application/dicom': (bytes) => decodeDicom(bytes),
 };
 
-/** Base64 of the largest file the raster limits accept, plus a header. */
+/**
+ * Base64 of the largest file the raster limits accept, plus a header. DICOM
+ * files share this bound (64 MiB) although the decoder takes more: a larger
+ * file does not fit a JSON request, and the clinical API's upload route
+ * refuses it at the same size.
+ */
 export const maxImageDataUriChars = Math.ceil(defaultRasterLimits.maxBytes / 3) * 4 + 100;
 
 const header = /^data:([a-z]+\/[a-z0-9.+-]+)((?:;[a-z0-9-]+=[a-z0-9.-]+)*);base64,/i;

@@ -131,6 +131,24 @@ describe('imaging-read', () => {
     }
   });
 
+  it('the registered workflow decodes DICOM: a JPEG 2000 CR reaches the model as 896×896, an SR is a bad request naming its SOP class', async () => {
+    const dicomBytes = await readFile(join(sharedDataDir(), 'dicom', 'RG1_J2KI.dcm'));
+    const { model, runner } = runnerWith([JSON.stringify(read)]);
+    const draft = await runner.run('imaging-read', { image: `data:application/dicom;base64,${dicomBytes.toString('base64')}` });
+    const image = userParts(model.calls[0]?.messages ?? []).find((part): part is ImagePart => part.type === 'image');
+    assert.ok(image);
+    const meta = await sharp(image.data).metadata();
+    assert.deepEqual([meta.width, meta.height], [896, 896]);
+    assert.deepEqual([draft.provenance.image?.source.format, draft.provenance.image?.source.modality], ['dicom', 'CR']);
+    assert.equal(draft.provenance.image?.source.sha256, createHash('sha256').update(dicomBytes).digest('hex'));
+
+    const sr = await readFile(join(sharedDataDir(), 'dicom', 'reportsi.dcm'));
+    await assert.rejects(
+      runner.run('imaging-read', { image: `data:application/dicom;base64,${sr.toString('base64')}` }),
+      (error) => isNorthstationError(error, 'bad_request') && error.details.field === 'image' && /no pixel data.*SOP class/.test(error.message),
+    );
+  });
+
   it('a decoder for another media type plugs in; CT gets the three windows and says so in the prompt', async () => {
     const ct: ModalityImage = {
       rows: 2, columns: 2, samplesPerPixel: 1, photometric: 'MONOCHROME2', frames: [Float32Array.from([-1000, 0, 40, 700])],

@@ -90,7 +90,8 @@ export function createImagingReadWorkflow(options: ImagingReadOptions = {}): Wor
       const image = await decodeImage(input.image, decoders);
       const { png, record } = await asImageInputError(preprocessForMedGemma(image, { frame: input.frame ?? 0 }));
       const { messages, findings: inputFindings } = imagingReadMessages({ png, record, question: input.question, clinicalContext: input.clinicalContext, language });
-      context.emit({ type: 'prefill-progress', stage: 'read', done: 1, total: 2 });
+      // The model's image encode comes first and can take minutes on a CPU: say so before the call, not after.
+      context.emit({ type: 'prefill-progress', stage: 'encoding image', done: 1, total: 2 });
       const answer = (await context.generate(messages, { schema: input.question === undefined ? readSchema : readWithAnswerSchema, maxTokens })) as ReadAnswer;
 
       const findings: FieldFinding[] = [...inputFindings];
