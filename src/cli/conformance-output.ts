@@ -52,6 +52,7 @@ export function formatConformanceSummary(report: ConformanceReport, path: string
     const figures = check.measured === null ? '' : `  ${String(check.measured)}${unit}${threshold}`;
     lines.push(`  [${mark}] ${check.title}${figures}`);
     if (check.reason) lines.push(`         ${check.reason}`);
+    for (const warning of check.warnings ?? []) lines.push(`         warning: ${warning}`);
   }
   const published = report.checks.find((check) => check.id === 'pubmedqa-accuracy')?.details.published;
   if (published && typeof published === 'object') {

@@ -15,8 +15,8 @@ export { defaultRestartPolicy, type RestartPolicyOptions } from './restart-polic
 /**
  * Options for `createOpenAiChatModel` that point at a supervised server:
  * its `/v1` root, its key, `/health` for health checks (public on
- * llama-server, and 503 while a restarted server loads), and image support
- * when a projector was loaded. `overrides` win.
+ * llama-server, and 503 while a restarted server loads), image support
+ * when a projector was loaded, and no connection reuse. `overrides` win.
  */
 export function llamaServerOpenAiOptions(server: LlamaServer, overrides: Partial<OpenAiChatModelOptions> = {}): OpenAiChatModelOptions {
   return {
@@ -26,6 +26,8 @@ export function llamaServerOpenAiOptions(server: LlamaServer, overrides: Partial
     image: server.image,
     contextSize: server.contextSize,
     healthCheckPath: '/health',
+    // It closes the connection after each streamed reply although it announces keep-alive.
+    keepAlive: false,
     ...overrides,
   };
 }

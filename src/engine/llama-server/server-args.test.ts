@@ -24,13 +24,15 @@ test('loopback, port, model, threads, context, alias', () => {
 });
 
 test('a projector adds --mmproj; hardening flags only when the binary lists them', () => {
-  const help = 'usage: --host HOST --no-webui  --no-slots, --slots   --log-colors [on|off|auto]';
+  const help = 'usage: --host HOST --no-webui  --no-slots, --slots   --log-colors [on|off|auto]  --swa-full  use full-size SWA cache';
   const args = buildServerArgs({ ...launch, projector: '/m/mmproj.gguf', supported: parseHelpOptions(help) });
   assert.equal(valueOf(args, '--mmproj'), '/m/mmproj.gguf');
   assert.ok(args.includes('--no-webui'));
   assert.ok(args.includes('--no-slots'));
   assert.equal(valueOf(args, '--log-colors'), 'off');
+  assert.ok(args.includes('--swa-full'), 'a full sliding-window cache, so a prompt prefix (an image) is reused');
   assert.equal(args.includes('--offline'), false);
+  assert.equal(buildServerArgs(launch).includes('--swa-full'), false);
 });
 
 test('the environment carries the key and none of the parent LLAMA_* settings', () => {

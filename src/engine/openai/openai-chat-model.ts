@@ -45,7 +45,7 @@ export async function createOpenAiChatModel(options: OpenAiChatModelOptions): Pr
 
   // Our own agents: keep-alive for streaming latency, and no proxy from the
   // environment can ever route requests off site.
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const agents = { http: new http.Agent({ keepAlive: config.keepAlive }), https: new https.Agent({ keepAlive: config.keepAlive }) };
   const agentFor = (url: URL): http.Agent => (url.protocol === 'https:' ? agents.https : agents.http);
   const lookup = guardedLookup(allowList);
   const pool = new UpstreamPool({ ...config, agentFor, lookup });

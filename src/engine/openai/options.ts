@@ -24,6 +24,12 @@ export interface OpenAiChatModelOptions {
   image?: boolean;
   /** Whether to send `response_format` json_schema; output is validated either way. Default: true. */
   jsonSchema?: boolean;
+  /**
+   * Reuse connections between requests. Off for servers that close a connection after a
+   * streamed reply while announcing keep-alive (llama-server): the next request would go out
+   * on a dead socket, fail with ECONNRESET and cost a retry. Default: true.
+   */
+  keepAlive?: boolean;
   /** Stream replies (SSE) rather than wait for one JSON answer. Default: true. */
   stream?: boolean;
   /** Ask for a final usage chunk (`stream_options.include_usage`); turn off for servers that reject it. Default: true. */
@@ -65,6 +71,7 @@ export interface OpenAiChatModelOptions {
 export const defaultOpenAiChatModelOptions = {
   image: false,
   jsonSchema: true,
+  keepAlive: true,
   stream: true,
   streamUsage: true,
   allowList: defaultAllowList,

@@ -66,6 +66,18 @@ describe('assertConformance', () => {
     await assert.rejects(assertConformance(now, { home, ...noKey }), refusal('different_file', /report sha256 dddddddddddd…, file now eeeeeeeeeeee…/));
   });
 
+  test('a model is validated with its projector: other projector bytes, or none, are not that report', async () => {
+    const path = join(home, 'vision.gguf');
+    const projector = (sha256: string) => ({ path: join(home, 'mmproj.gguf'), sizeBytes: 600_000, sha256, sha256Source: 'computed' as const });
+    const validated = fileIdentity(path, sha, { projector: projector('a'.repeat(64)) });
+    await writeReport(handBuiltReport(validated), home);
+    assert.equal((await assertConformance(validated, { home, ...noKey })).kind, 'passed');
+    const replaced = fileIdentity(path, sha, { projector: projector('b'.repeat(64)) });
+    await assert.rejects(assertConformance(replaced, { home, ...noKey }), refusal('different_file', /projector: report sha256 aaaaaaaaaaaa…, file now bbbbbbbbbbbb…/));
+    // The same weights without their projector are another model: its report is not this one.
+    await assert.rejects(assertConformance(fileIdentity(path, sha), { home, ...noKey }), refusal('no_report', /no conformance report/));
+  });
+
   test('refuses a report from other hardware (rule 6: on this site\'s hardware)', async () => {
     const identity = fileIdentity(join(home, 'moved.gguf'), sha);
     await writeReport(handBuiltReport(identity, { hardware: thisHardware('cuda') }), home);
@@ -112,6 +124,10 @@ describe('assertConformance', () => {
     const other = fileIdentity(join(home, 'other.gguf'), sha);
     await copyTo(base, other);
     await assert.rejects(assertConformance(other, { home, signingKey: key }), refusal('different_model', /file: report/));
+    // The text-only report at the path for the same weights with a projector.
+    const withProjector = fileIdentity(join(home, 'base.gguf'), sha, { projector: { path: join(home, 'mmproj.gguf'), sizeBytes: 1, sha256: sha, sha256Source: 'computed' } });
+    await copyTo(base, withProjector);
+    await assert.rejects(assertConformance(withProjector, { home, signingKey: key }), refusal('different_model', /projector: report "none", now ".*mmproj.gguf"/));
   });
 
   test('an override serves anyway and is audited with the refusal and the reason', async () => {

@@ -95,6 +95,7 @@ function modelMismatch(validated: ModelIdentity, now: ModelIdentity): string | u
   if (validated.backend !== now.backend) differences.push(`backend: report "${validated.backend}", now "${now.backend}"`);
   if (validated.file?.path !== now.file?.path) differences.push(`file: report "${validated.file?.path ?? 'none'}", now "${now.file?.path ?? 'none'}"`);
   if (validated.lora !== now.lora) differences.push(`LoRA: report "${validated.lora ?? 'none'}", now "${now.lora ?? 'none'}"`);
+  if (validated.projector?.path !== now.projector?.path) differences.push(`projector: report "${validated.projector?.path ?? 'none'}", now "${now.projector?.path ?? 'none'}"`);
   const upstream = (identity: ModelIdentity) => (identity.upstream ? `${identity.upstream.model}@${identity.upstream.baseUrls.join(',')}` : 'none');
   if (upstream(validated) !== upstream(now)) differences.push(`upstream: report "${upstream(validated)}", now "${upstream(now)}"`);
   if (differences.length === 0 && identityKey(validated) !== identityKey(now)) differences.push(`identity: report "${identityKey(validated)}", now "${identityKey(now)}"`);
@@ -106,6 +107,9 @@ function fileMismatch(validated: ModelIdentity, now: ModelIdentity): string | un
   if (!validated.file) return 'the report names no file';
   if (validated.file.sha256 !== now.file.sha256) {
     return `report sha256 ${validated.file.sha256.slice(0, 12)}…, file now ${now.file.sha256.slice(0, 12)}…`;
+  }
+  if (validated.projector !== undefined && now.projector !== undefined && validated.projector.sha256 !== now.projector.sha256) {
+    return `projector: report sha256 ${validated.projector.sha256.slice(0, 12)}…, file now ${now.projector.sha256.slice(0, 12)}…`;
   }
   return undefined;
 }

@@ -34,6 +34,8 @@ export async function modelIdentity(model: ChatModel, options: IdentityOptions =
   const path = resolve(String(info.details.path));
   identity.file = await fileIdentity(path, options);
   if (typeof info.details.lora === 'string') identity.lora = info.details.lora;
+  // The image check passed for this projector; another one (or none) is another model.
+  if (typeof info.details.projector === 'string') identity.projector = await fileIdentity(resolve(info.details.projector), options);
   return identity;
 }
 
@@ -74,7 +76,8 @@ function registryHashHolds(registered: RegisteredModel, stats: BigIntStats): boo
 /** What makes two identities "the same model" for finding its report: never the hash, so a changed file is noticed. */
 export function identityKey(identity: ModelIdentity): string {
   if (identity.upstream) return `openai:${identity.upstream.model}@${identity.upstream.baseUrls.join(',')}`;
-  return `llama:${identity.file?.path ?? identity.id}${identity.lora === undefined ? '' : `+lora:${identity.lora}`}`;
+  const projector = identity.projector === undefined ? '' : `+mmproj:${identity.projector.path}`;
+  return `llama:${identity.file?.path ?? identity.id}${identity.lora === undefined ? '' : `+lora:${identity.lora}`}${projector}`;
 }
 
 /** "node-llama-cpp 3.21.1 / llama.cpp b1234", or the upstream kind. */

@@ -18,6 +18,8 @@ export interface CheckResult {
   reason?: string;
   /** Per-item facts: ids, counts, short excerpts of model output on golden (non-patient) prompts. */
   details: Record<string, unknown>;
+  /** Findings worth a site's attention that do not fail the check (e.g. a repeat that differed). */
+  warnings?: string[];
 }
 
 export interface ModelIdentity {
@@ -28,6 +30,8 @@ export interface ModelIdentity {
   file?: { path: string; sizeBytes: number; sha256: string; sha256Source: 'registry' | 'computed' };
   /** LoRA adapters applied (path@scale), when any. */
   lora?: string;
+  /** Vision projector (mmproj) served beside the file, when any: a model is validated with its projector. */
+  projector?: { path: string; sizeBytes: number; sha256: string; sha256Source: 'registry' | 'computed' };
   /** OpenAI-compatible backend: the model name the servers expect and their base URLs (sorted). */
   upstream?: { model: string; baseUrls: string[] };
 }
