@@ -43,7 +43,32 @@ function responseFormat(schema: JsonSchema): Record<string, unknown> {
   const title = typeof schema.title === 'string' ? schema.title : '';
   // OpenAI requires the name to match ^[a-zA-Z0-9_-]{1,64}$.
   const name = title.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'output';
-  return { type: 'json_schema', json_schema: { name, schema, strict: true } };
+  return { type: 'json_schema', json_schema: { name, schema: forGrammar(schema), strict: true } };
+}
+
+/**
+ * Longest `maxLength` sent upstream. llama.cpp's server turns a schema into a
+ * grammar that spells a string of at most n characters as n nested rules, and
+ * refuses any request past 2,000 such rules (MAX_REPETITION_THRESHOLD in
+ * llama-grammar.cpp) with HTTP 400 — a 2,000-character field fails outright.
+ * Longer limits are left out of what is sent; the reply is still checked
+ * against the full schema here (json-output.ts), and max_tokens bounds it.
+ */
+export const maxUpstreamStringLength = 500;
+
+/** The schema as sent upstream: the same, minus string length limits past `maxUpstreamStringLength`. */
+export function forGrammar(schema: JsonSchema): JsonSchema {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node === null || typeof node !== 'object') return node;
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'maxLength' && typeof value === 'number' && value > maxUpstreamStringLength) continue;
+      copy[key] = visit(value);
+    }
+    return copy;
+  };
+  return visit(schema) as JsonSchema;
 }
 
 function toWireMessage(message: ChatMessage): WireMessage {

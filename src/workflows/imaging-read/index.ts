@@ -84,7 +84,7 @@ export function createImagingReadWorkflow(options: ImagingReadOptions = {}): Wor
     run: async (input, context) => {
       const language: Language = input.language ?? 'en';
       if (!context.model.capabilities.image) {
-        throw new NorthstationError('unsupported', `the serving model (${context.model.info.id}) does not take images: serve a vision model through a site server with its projector (mmproj) and --upstream-image`);
+        throw new NorthstationError('unsupported', `the serving model (${context.model.info.id}) does not take images: serve a vision model with its projector (--model FILE --mmproj FILE), or a site server that takes images (--upstream URL --upstream-image)`);
       }
       context.emit({ type: 'prefill-progress', stage: 'preprocess', done: 0, total: 2 });
       const image = await decodeImage(input.image, decoders);

@@ -76,7 +76,9 @@ export function imagingReadMessages(request: ReadRequest): { messages: ChatMessa
   return {
     messages: [
       { role: 'system', content: `${part('system')}\n${dataHandlingInstruction(language)}` },
-      { role: 'user', content: [content, { type: 'image', data: request.png, mimeType: 'image/png' }] },
+      // The image first, then the words: llama-server reuses the cached prefix, so a second question
+      // about the same image (same system prompt, same image) does not encode the image again.
+      { role: 'user', content: [{ type: 'image', data: request.png, mimeType: 'image/png' }, content] },
     ],
     findings,
   };
