@@ -206,6 +206,35 @@ export const migrations: readonly Migration[] = [
       ${refuse('study_instances', 'UPDATE', 'sop_instance_uid, study_instance_uid, series_instance_uid, sop_class_uid, transfer_syntax_uid, modality, received_at, calling_ae, file_path, byte_size, sha256')}
     `,
   },
+  {
+    version: 6,
+    name: 'imaging: uploaded images',
+    // Uploads are not clinical rows until a draft names one: an unreferenced upload past expires_at is deleted
+    // (uploads.ts); the foreign key from draft_uploads keeps every referenced one as long as its draft.
+    sql: `
+      CREATE TABLE image_uploads (
+        id TEXT PRIMARY KEY,                   -- random ('img_' + 128 bits); holds no key, safe in audit events
+        owner_id TEXT NOT NULL,                -- the uploader's user id
+        media_type TEXT NOT NULL,              -- application/dicom, image/png or image/jpeg
+        byte_size INTEGER NOT NULL,            -- of the file before encryption
+        sha256 TEXT NOT NULL,                  -- of the file before encryption
+        file_key TEXT NOT NULL,                -- ENCRYPTED: the file's own AES-256-GCM key (rotation rewraps it, the file stays)
+        file_path TEXT NOT NULL,               -- relative to the imaging folder
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL               -- deleted after this unless a draft names it
+      );
+      CREATE INDEX image_uploads_expires ON image_uploads(expires_at);
+      CREATE TABLE draft_uploads (
+        draft_id TEXT NOT NULL REFERENCES drafts(id),
+        upload_id TEXT NOT NULL REFERENCES image_uploads(id),
+        PRIMARY KEY (draft_id, upload_id)
+      );
+      CREATE INDEX draft_uploads_upload ON draft_uploads(upload_id);
+      ${refuse('image_uploads', 'UPDATE', 'id, owner_id, media_type, byte_size, sha256, file_path, created_at, expires_at')}
+      ${refuse('draft_uploads', 'DELETE')}
+      ${refuse('draft_uploads', 'UPDATE')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

@@ -213,4 +213,32 @@ export const postgresMigrations: readonly Migration[] = [
       ${refuseTruncate('study_instances')}
     `,
   },
+  {
+    version: 6,
+    name: 'imaging: uploaded images',
+    sql: `
+      CREATE TABLE image_uploads (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        byte_size BIGINT NOT NULL,
+        sha256 TEXT NOT NULL,
+        file_key TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX image_uploads_expires ON image_uploads(expires_at);
+      CREATE TABLE draft_uploads (
+        draft_id TEXT NOT NULL REFERENCES drafts(id),
+        upload_id TEXT NOT NULL REFERENCES image_uploads(id),
+        PRIMARY KEY (draft_id, upload_id)
+      );
+      CREATE INDEX draft_uploads_upload ON draft_uploads(upload_id);
+      ${refuse('image_uploads', 'UPDATE', 'id, owner_id, media_type, byte_size, sha256, file_path, created_at, expires_at')}
+      ${refuse('draft_uploads', 'DELETE')}
+      ${refuse('draft_uploads', 'UPDATE')}
+      ${refuseTruncate('draft_uploads')}
+    `,
+  },
 ];

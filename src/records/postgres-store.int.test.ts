@@ -15,6 +15,7 @@ import { encryptionContract } from './contract/encryption.contract.ts';
 import { fastPasswords, postgresFactory, testPostgresUrl, type StoreFixture } from './contract/fixture.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
+import { uploadsContract } from './contract/uploads.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
 import { generateDataKey } from './field-cipher.ts';
 import { migrations } from './migrations.ts';
@@ -30,6 +31,7 @@ auditContract(postgresFactory);
 encryptionContract(postgresFactory);
 sessionsContract(postgresFactory);
 studiesContract(postgresFactory);
+uploadsContract(postgresFactory);
 
 async function fresh(t: TestContext): Promise<StoreFixture> {
   const fixture = await postgresFactory();

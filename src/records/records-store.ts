@@ -18,8 +18,9 @@ import { migrations, runMigrations } from './migrations.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
-import type { NewStudyInstance, StoredStudyInstance, StudyListFilter, StudySummary } from './repository.ts';
+import type { NewStudyInstance, NewUpload, StoredStudyInstance, StoredUpload, StudyListFilter, StudySummary } from './repository.ts';
 import { insertStudyInstance, selectStudies, selectStudyInstance } from './studies.ts';
+import { deleteExpiredUploads, insertUpload, linkDraftUpload, selectUpload, uploadNamedBy } from './uploads.ts';
 import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, Revision, SessionStepUp, StoredDraft, StoredSession, User } from './repository.ts';
 import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
 import { loginAttempt, loginRefusedMessage } from './accounts/lockout.ts';
@@ -45,6 +46,7 @@ const encryptedColumns: ReadonlyArray<{ table: string; key: string; columns: rea
   { table: 'revisions', key: 'id', columns: ['content'] },
   { table: 'amendments', key: 'id', columns: ['reason', 'content'] },
   { table: 'study_instances', key: 'sop_instance_uid', columns: ['details', 'file_key'] },
+  { table: 'image_uploads', key: 'id', columns: ['file_key'] },
 ];
 
 /** Where an encrypted value lives: authenticated with it, so it cannot be moved to another row or column. */
@@ -244,6 +246,8 @@ export class RecordsStore implements RecordsRepository {
           this.#now().toISOString(),
         ],
       );
+      const upload = uploadNamedBy(draft.workflow, input.input);
+      if (upload !== undefined) await linkDraftUpload(tx, this.#cipher, id, upload, actor, this.#now());
       await this.#draftAudit(tx, actor, 'draft.create', id);
       return this.#loadDraft(tx, id);
     });
@@ -684,6 +688,32 @@ export class RecordsStore implements RecordsRepository {
       const instance = await selectStudyInstance(tx, this.#cipher, sopInstanceUid);
       await this.#audit(tx, actor, { action: 'study.read', resourceType: 'study-instance', resourceId: sopInstanceUid });
       return instance;
+    });
+  }
+
+  // — uploaded images (uploads.ts) —
+
+  recordUpload(upload: NewUpload, actor: Actor): Promise<StoredUpload> {
+    return this.sql.transaction(async (tx) => {
+      const stored = await insertUpload(tx, this.#cipher, upload, actor.userId, this.#now());
+      await this.#audit(tx, actor, { action: 'upload.create', resourceType: 'upload', resourceId: upload.id });
+      return stored;
+    });
+  }
+
+  getUpload(id: string, actor: Actor): Promise<StoredUpload> {
+    return this.sql.transaction(async (tx) => {
+      const upload = await selectUpload(tx, this.#cipher, id, actor, this.#now());
+      await this.#audit(tx, actor, { action: 'upload.read', resourceType: 'upload', resourceId: id });
+      return upload;
+    });
+  }
+
+  sweepExpiredUploads(actor: Actor): Promise<string[]> {
+    return this.sql.transaction(async (tx) => {
+      const expired = await deleteExpiredUploads(tx, this.#now());
+      for (const { id } of expired) await this.#audit(tx, actor, { action: 'upload.expire', resourceType: 'upload', resourceId: id });
+      return expired.map(({ filePath }) => filePath);
     });
   }
 

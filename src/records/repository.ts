@@ -255,6 +255,27 @@ export interface StudyListFilter {
   limit: number;
 }
 
+/** An uploaded image, already written (encrypted) under the imaging folder; its owner is the actor recording it. */
+export interface NewUpload {
+  /** From `newUploadId()` (uploads.ts): random, no key inside. */
+  id: string;
+  mediaType: string;
+  /** Size and SHA-256 (hex) of the file before encryption. */
+  byteSize: number;
+  sha256: string;
+  /** The file's own AES-256-GCM key, base64 (file-cipher.ts); stored encrypted under the data key. */
+  fileKey: string;
+  /** Relative to the imaging folder. */
+  filePath: string;
+}
+
+export interface StoredUpload extends NewUpload {
+  ownerId: string;
+  createdAt: string;
+  /** After this an upload no draft names is gone (a draft that names it keeps it). */
+  expiresAt: string;
+}
+
 export interface RecordsRepository {
   /** A local account; duplicate username → 'conflict', unacceptable password or role → 'bad_request'. Audit: 'user.create'. */
   createUser(user: NewUser, actor: Actor): Promise<User>;
@@ -314,6 +335,11 @@ export interface RecordsRepository {
   /** A read of patient data: writes a 'patient.read' audit event. */
   getPatient(id: string, actor: Actor): Promise<Patient>;
   createEncounter(encounter: { patientId: string; startedAt?: string }, actor: Actor): Promise<Encounter>;
+  /**
+   * An imaging read whose input names `{ upload }` is linked to that upload,
+   * which keeps it past its expiry; the upload must be one `actor` may open
+   * (else 'not_found', and no draft).
+   */
   createDraft(draft: NewDraft, actor: Actor): Promise<StoredDraft>;
   /** A read of patient data: writes a 'draft.read' audit event. */
   getDraft(id: string, actor: Actor): Promise<StoredDraft>;
@@ -344,5 +370,18 @@ export interface RecordsRepository {
   listStudies(filter: StudyListFilter, actor: Actor): Promise<StudySummary[]>;
   /** One instance with its file key (to open the file); unknown → 'not_found'. Audit: 'study.read'. */
   getStudyInstance(sopInstanceUid: string, actor: Actor): Promise<StoredStudyInstance>;
+  /** Records an uploaded image, owned by `actor`, expiring 24 h from now unless a draft names it. Audit: 'upload.create'. */
+  recordUpload(upload: NewUpload, actor: Actor): Promise<StoredUpload>;
+  /**
+   * The upload with its file key, for its uploader or whoever may read a
+   * draft whose input names it (`canOpenUpload`, with the actor's role);
+   * unknown, expired or not theirs → 'not_found', alike. Audit: 'upload.read'.
+   */
+  getUpload(id: string, actor: Actor): Promise<StoredUpload>;
+  /**
+   * Deletes the rows of expired uploads no draft names and returns their file
+   * paths (the caller deletes the files after). Audit: 'upload.expire' each.
+   */
+  sweepExpiredUploads(actor: Actor): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { encryptionContract } from './contract/encryption.contract.ts';
 import { sqliteFactory } from './contract/fixture.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
+import { uploadsContract } from './contract/uploads.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { nurse, physician, seedDraft, tempStore } from './test-fixtures.ts';
@@ -25,6 +26,7 @@ auditContract(sqliteFactory);
 encryptionContract(sqliteFactory);
 sessionsContract(sqliteFactory);
 studiesContract(sqliteFactory);
+uploadsContract(sqliteFactory);
 
 test('open: WAL journal, foreign keys on, a busy timeout for other processes', async (t) => {
   const { store, cleanup } = await tempStore();

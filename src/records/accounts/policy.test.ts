@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isNorthstationError } from '../../core/errors.ts';
-import { actions, authorise, can, isRole, roles } from './policy.ts';
+import { actions, authorise, can, canOpenUpload, isRole, roles } from './policy.ts';
 import type { Action, Role } from './policy.ts';
 
 // The expected matrix, written out by hand from issue #6 — not derived from policy.ts.
@@ -92,4 +92,18 @@ test('no roles, or unknown roles from storage, grant nothing', () => {
   assert.equal(isRole('physician'), true);
   assert.equal(isRole('Physician'), false);
   assert.equal(isRole('toString'), false);
+});
+
+test("an upload opens for its uploader, and for whoever may read a draft made from it", () => {
+  const upload = { createdBy: 'u-nurse', drafts: [] };
+  assert.equal(canOpenUpload({ id: 'u-nurse', roles: ['nurse'] }, upload), true);
+  // Unreferenced: nobody else, whatever their role.
+  for (const role of roles) assert.equal(canOpenUpload({ id: 'u-other', roles: [role] }, upload), false, role);
+  const drafted = { createdBy: 'u-nurse', drafts: [{ createdBy: 'u-nurse' }] };
+  assert.equal(canOpenUpload({ id: 'u-doc', roles: ['physician'] }, drafted), true);
+  assert.equal(canOpenUpload({ id: 'u-nurse2', roles: ['nurse'] }, drafted), true);
+  assert.equal(canOpenUpload({ id: 'u-admin', roles: ['admin'] }, drafted), false);
+  // An integration reads only its own drafts, so only images its own drafts were made from.
+  assert.equal(canOpenUpload({ id: 'u-int', roles: ['integration'] }, drafted), false);
+  assert.equal(canOpenUpload({ id: 'u-int', roles: ['integration'] }, { createdBy: 'u-nurse', drafts: [{ createdBy: 'u-int' }] }), true);
 });

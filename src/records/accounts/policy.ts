@@ -105,3 +105,19 @@ export function authorise(user: Principal, action: Action, resource?: Resource):
   const message = ownOnly ? `${held} may ${action} only on its own resources` : `${held} may not ${action}`;
   throw new NorthstationError('forbidden', message, { userId: user.id, roles: [...user.roles], action });
 }
+
+/** An uploaded image (`POST /api/imaging/uploads`) and the drafts whose input names it. */
+export interface UploadResource {
+  createdBy: string;
+  drafts: readonly Resource[];
+}
+
+/**
+ * Who may open an uploaded image: its uploader, and whoever may 'draft.read'
+ * a draft made from it. Not a line in `rules` because it is no new
+ * permission: a reviewer sees the image a draft was read from exactly when
+ * they may see the draft, and an upload no draft names stays the uploader's.
+ */
+export function canOpenUpload(user: Principal, upload: UploadResource): boolean {
+  return upload.createdBy === user.id || upload.drafts.some((draft) => can(user, 'draft.read', draft));
+}

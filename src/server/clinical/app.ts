@@ -138,7 +138,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   const requestSessions = new WeakMap<FastifyRequest, Session>();
   const errorCodes = new WeakMap<FastifyRequest, string>();
   const contentSchemas = new Map(workflows.map((workflow) => [workflow.name, workflow.content]));
-  const uploads = new ImageUploads(imagingDirectory);
+  const uploads = new ImageUploads(store, imagingDirectory);
   const imagingInputs = new ImagingDraftInputs({ uploads, archive: new StudyArchive(store, imagingDirectory) });
 
   // Every route is in the OpenAPI document: registering one without an entry in routeDocs fails here.
@@ -374,7 +374,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   // — imaging uploads (imaging-routes.ts: raw image bodies up to 64 MiB, on that route only) —
 
-  void app.register(imagingRoutes, { uploads, userOf });
+  void app.register(imagingRoutes, { uploads, inputs: imagingInputs, store, logger, userOf });
 
   /**
    * Authorises `action` and returns the actor to record it under. Rules scoped

@@ -12,8 +12,7 @@ import type { Role } from '../../records/accounts/policy.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { contentSamples } from './content-samples.test-support.ts';
 import { seedFhir } from './fhir-test-support.ts';
-import { ImageUploads } from './image-uploads.ts';
-import { images, receiveStudy, visionRunner } from './imaging-test-support.ts';
+import { imagingDraft, images, receiveStudy, storedUpload, visionRunner } from './imaging-test-support.ts';
 import { ssoSession, startTestProvider, type TestProvider } from './oidc-test-support.ts';
 import { call, harness, password, roleNames, seed, transcript, type Harness } from './test-helpers.ts';
 
@@ -129,7 +128,7 @@ const rows: Row[] = [
     request: async (h, role) => {
       const { encounterId } = await seed(h, h.ids.nurse);
       // Stored directly, so the shared tokens' rate-limit buckets are not spent on the upload.
-      const { id } = await new ImageUploads(h.imagingDirectory).put(h.ids[role === 'admin' ? 'nurse' : role], 'image/png', images.cxr);
+      const id = await storedUpload(h, h.ids[role === 'admin' ? 'nurse' : role]);
       return { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'imaging-read', input: { upload: id } } };
     },
   },
@@ -142,6 +141,35 @@ const rows: Row[] = [
       const { sopInstanceUid } = await receiveStudy(h);
       return { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'imaging-read', input: { studyInstance: sopInstanceUid } } };
     },
+  },
+  {
+    // The image a draft was read from, for whoever may read the draft (an integration: its own drafts only).
+    // On fresh tokens, as the export rows: the shared tokens' buckets have no room for more rows.
+    route: "GET /api/drafts/:id/image (a nurse's imaging read from her upload)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/api/drafts/${await imagingDraft(h, h.ids.nurse, { upload: await storedUpload(h, h.ids.nurse) })}/image` };
+    },
+    after: restoreToken,
+  },
+  {
+    route: "GET /api/drafts/:id/image (the integration's own imaging read from its upload)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/api/drafts/${await imagingDraft(h, h.ids.integration, { upload: await storedUpload(h, h.ids.integration) })}/image` };
+    },
+    after: restoreToken,
+  },
+  {
+    route: "GET /api/drafts/:id/image (a nurse's imaging read from a received study instance)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/api/drafts/${await imagingDraft(h, h.ids.nurse, { studyInstance: (await receiveStudy(h)).sopInstanceUid })}/image` };
+    },
+    after: restoreToken,
   },
   {
     route: "GET /api/drafts/:id (a nurse's draft)",

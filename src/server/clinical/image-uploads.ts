@@ -1,51 +1,55 @@
 /**
  * Images uploaded through the clinical API (`POST /api/imaging/uploads`),
- * kept sealed on disk with the study archive's file encryption
- * (records/file-cipher.ts: AES-256-GCM, a fresh key per file) in
+ * kept as received DICOM instances are (records/study-archive.ts): sealed
+ * with a fresh key per file (records/file-cipher.ts, AES-256-GCM) in
  * `<imaging folder>/uploads/<random>.nsenc` (folder 0700, files 0600,
- * written, fsynced, renamed).
+ * written, fsynced, renamed, then recorded), the key wrapped by the data key
+ * in the records store's `image_uploads` row, so rotation rewraps keys and
+ * never rewrites images. The id is random: it names the upload, opens
+ * nothing by itself.
  *
- * The records store has no table for uploads yet, so the file key travels in
- * the upload id (`img_<name>_<key>`) instead of a row: the file on disk is
- * useless without an id, and the one durable copy of an id is the draft input
- * that names it, which the store encrypts under the data key (the study
- * archive's rule, key apart from file, by another route). The uploader's user
- * id is the GCM associated data, so an id presented by anyone else fails to
- * open and reads as unknown: uploads are private to their uploader.
+ * Who opens one is the store's rule (`getUpload`: the uploader, or whoever may
+ * read a draft made from it). An upload no draft names expires after 24 h:
+ * `sweep` deletes the rows (audited) and then the files.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { NorthstationError, notFound } from '../../core/errors.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { NorthstationError } from '../../core/errors.ts';
+import type { Actor } from '../../records/audit.ts';
 import { openFile, sealFile } from '../../records/file-cipher.ts';
-import { uploadMediaTypes, type UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
-
-export interface StoredUpload {
-  id: string;
-  byteSize: number;
-  sha256: string;
-}
+import type { RecordsRepository, StoredUpload } from '../../records/repository.ts';
+import { newUploadId, uploadBinding } from '../../records/uploads.ts';
+import { isUploadMediaType, type UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
 
 export interface OpenedUpload {
+  upload: StoredUpload;
   mediaType: UploadMediaType;
   bytes: Buffer;
 }
 
-const idPattern = /^img_([A-Za-z0-9_-]{22})_([A-Za-z0-9_-]{43})$/;
+/** Who the expiry sweep acts as in the audit trail. */
+const sweeper: Actor = { userId: 'system', role: 'system', client: 'upload-expiry' };
 
 export class ImageUploads {
+  /** The imaging folder: file paths in the store are relative to it, as the study archive's are. */
+  readonly root: string;
   readonly directory: string;
+  readonly #store: RecordsRepository;
 
-  constructor(imagingDirectory: string) {
-    this.directory = join(resolve(imagingDirectory), 'uploads');
+  constructor(store: RecordsRepository, imagingDirectory: string) {
+    this.#store = store;
+    this.root = resolve(imagingDirectory);
+    this.directory = join(this.root, 'uploads');
   }
 
-  async put(ownerId: string, mediaType: UploadMediaType, bytes: Buffer): Promise<StoredUpload> {
-    const name = randomBytes(16).toString('base64url');
-    // The media type is sealed with the file (one leading byte), so it is authenticated and never guessed back.
-    const { sealed, key } = sealFile(Buffer.concat([Buffer.of(uploadMediaTypes.indexOf(mediaType)), bytes]), binding(name, ownerId));
+  /** Seals and records the file, owned by `actor`. Audit: 'upload.create'. */
+  async put(actor: Actor, mediaType: UploadMediaType, bytes: Buffer): Promise<StoredUpload> {
+    const id = newUploadId();
+    const { sealed, key } = sealFile(bytes, uploadBinding(id));
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const path = join(this.directory, `${name}.nsenc`);
+    // The file name is not the id, so an id in an audit event or a log points at no file.
+    const path = join(this.directory, `${randomUUID()}.nsenc`);
     const temporary = `${path}.partial`;
     const handle = await open(temporary, 'wx', 0o600);
     try {
@@ -55,32 +59,42 @@ export class ImageUploads {
       await handle.close();
     }
     await rename(temporary, path);
-    return { id: `img_${name}_${key.toString('base64url')}`, byteSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    try {
+      return await this.#store.recordUpload(
+        { id, mediaType, byteSize: bytes.length, sha256: sha256(bytes), fileKey: key.toString('base64'), filePath: `uploads/${path.slice(this.directory.length + 1)}` },
+        actor,
+      );
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
   }
 
-  /** The upload's bytes when `ownerId` uploaded it; 'not_found' for an unknown, malformed or someone else's id. */
-  async open(ownerId: string, id: string): Promise<OpenedUpload> {
-    const match = idPattern.exec(id);
-    const gone = () => notFound('no such upload (upload ids are private to the user who uploaded the file)');
-    if (match === null) throw gone();
-    const [, name = '', key = ''] = match;
-    let sealed: Buffer;
-    try {
-      sealed = await readFile(join(this.directory, `${name}.nsenc`));
-    } catch {
-      throw gone();
+  /** The upload's bytes, checked against its SHA-256, when `actor` may open it ('not_found' otherwise). Audit: 'upload.read'. */
+  async open(id: string, actor: Actor): Promise<OpenedUpload> {
+    const upload = await this.#store.getUpload(id, actor);
+    if (!isUploadMediaType(upload.mediaType)) throw new NorthstationError('internal', 'an upload names no known media type');
+    const bytes = openFile(await readFile(this.#pathOf(upload.filePath)), Buffer.from(upload.fileKey, 'base64'), uploadBinding(id));
+    if (sha256(bytes) !== upload.sha256) throw new NorthstationError('internal', 'an upload file does not match its recorded SHA-256');
+    return { upload, mediaType: upload.mediaType, bytes };
+  }
+
+  /** Deletes expired uploads no draft names: rows first (audited), then files, so no row ever lacks its file. Returns how many. */
+  async sweep(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const paths = await this.#store.sweepExpiredUploads(sweeper);
+      for (const path of paths) await rm(this.#pathOf(path), { force: true });
+      count += paths.length;
+      if (paths.length === 0) return count;
     }
-    let plain: Buffer;
-    try {
-      plain = openFile(sealed, Buffer.from(key, 'base64url'), binding(name, ownerId));
-    } catch {
-      throw gone();
-    }
-    const mediaType = uploadMediaTypes[plain[0] ?? -1];
-    if (mediaType === undefined) throw new NorthstationError('internal', 'an upload file names no known media type');
-    return { mediaType, bytes: plain.subarray(1) };
+  }
+
+  #pathOf(filePath: string): string {
+    const path = resolve(this.root, filePath);
+    if (!path.startsWith(this.directory + sep)) throw new NorthstationError('internal', 'an upload file path points outside the uploads folder');
+    return path;
   }
 }
 
-/** Bound to the file's name and its uploader: a file renamed onto another, or an id used by another user, fails to open. */
-const binding = (name: string, ownerId: string): string => `upload:${name}:${ownerId}`;
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

@@ -27,8 +27,8 @@ test('a DICOM upload is checked, kept encrypted, and drafts from its id: the mod
   const h = await fresh();
   const uploaded = await upload(h, 'nurse', images.dicom, 'application/dicom');
   assert.equal(uploaded.statusCode, 201, uploaded.body);
-  const { upload: meta } = uploaded.json<{ upload: { id: string; sha256: string; byteSize: number; mediaType: string; rows: number; columns: number; frames: number; modality: string } }>();
-  assert.deepEqual({ ...meta, id: undefined }, { id: undefined, sha256: sha256(images.dicom), byteSize: images.dicom.length, mediaType: 'application/dicom', rows: 1955, columns: 1841, frames: 1, modality: 'CR' });
+  const { upload: meta } = uploaded.json<{ upload: { id: string; sha256: string; byteSize: number; expiresAt: string; mediaType: string; rows: number; columns: number; frames: number; modality: string } }>();
+  assert.deepEqual({ ...meta, id: undefined }, { id: undefined, sha256: sha256(images.dicom), byteSize: images.dicom.length, expiresAt: new Date(h.clock.now + 24 * 3600_000).toISOString(), mediaType: 'application/dicom', rows: 1955, columns: 1841, frames: 1, modality: 'CR' });
 
   // Sealed at rest: the one file under uploads/ is not the DICOM file (no DICM marker, different hash).
   const folder = join(h.imagingDirectory, 'uploads');
@@ -105,7 +105,7 @@ test('uploads that are not usable images are refused in the one error shape, and
   assert.equal(kept.length, 0, 'no refused upload was written');
 });
 
-test("an upload opens only for its uploader: another user's id, a forged one or a malformed one is 404", async () => {
+test("an upload no draft names opens only for its uploader: another user's id, a forged one or a malformed one is 404", async () => {
   const h = await fresh();
   const id = await uploadId(h, 'nurse');
   const { encounterId } = await seed(h, h.ids.nurse);

@@ -11,19 +11,25 @@
  *   `{ studyInstance }` (a SOP Instance UID the DICOM listener received) in
  *   place of `image`: `ImagingDraftInputs.resolve` turns the reference into
  *   the workflow's `image` data URI on the server, so the bytes never travel
- *   back to the client. The stored draft keeps the reference as its input.
+ *   back to the client. The stored draft keeps the reference as its input
+ *   (and the store links the draft to the upload, which keeps it past expiry).
+ * - `GET /api/drafts/:id/image`: the original file a draft was read from
+ *   (the upload's Content-Type, or application/dicom for a received
+ *   instance), for whoever may read the draft; an audited read.
  *
  * Who: uploading is part of creating a draft ('draft.create': nurses,
- * physicians, integrations; not admins). An upload opens only for its
- * uploader. A received study instance is patient data from the archive:
+ * physicians, integrations; not admins). An upload opens for its uploader
+ * and for whoever may read a draft made from it (the store's rule, policy.ts
+ * `canOpenUpload`). A received study instance is patient data from the archive:
  * drafting from one needs 'patient.read' (nurses, physicians; an integration
  * never sees the studies worklist), and each read is the store's audited
  * 'study.read'.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NorthstationError, badRequest } from '../../core/errors.ts';
-import { authorise, type Action, type Principal } from '../../records/accounts/policy.ts';
-import type { Actor, User } from '../../records/repository.ts';
+import { NorthstationError, badRequest, notFound } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
+import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
 import type { StudyArchive } from '../../records/study-archive.ts';
 import { checkImageHeader, isUploadMediaType, uploadMediaTypes, type UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
 import type { ImageUploads } from './image-uploads.ts';
@@ -31,15 +37,42 @@ import type { ImageUploads } from './image-uploads.ts';
 /** The largest upload (and the largest received instance a draft may read): what an imaging read's input takes. */
 export const maxImageBytes = 64 * 1024 * 1024;
 
+/** How often expired uploads are swept while the server runs (also once at start-up). */
+export const uploadSweepIntervalMs = 60 * 60 * 1000;
+
 export interface ImagingRoutesOptions {
   uploads: ImageUploads;
+  inputs: ImagingDraftInputs;
+  store: RecordsRepository;
+  logger: Logger;
   userOf: (request: FastifyRequest) => User;
 }
 
 const wrongType = (): NorthstationError =>
   new NorthstationError('bad_request', `send the image file itself as the request body with Content-Type ${uploadMediaTypes.join(', ')}`, { field: 'Content-Type' });
 
-export function imagingRoutes(app: FastifyInstance, { uploads, userOf }: ImagingRoutesOptions): Promise<void> {
+export function imagingRoutes(app: FastifyInstance, { uploads, inputs, store, logger, userOf }: ImagingRoutesOptions): Promise<void> {
+  // A failed sweep (database briefly away) is retried at the next interval; serving goes on.
+  const sweep = (): Promise<void> =>
+    uploads.sweep().then(
+      (count) => {
+        if (count > 0) logger.info('uploads.expired', { count });
+      },
+      (error: unknown) => {
+        logger.warn('uploads.sweep-failed', { errorCode: error instanceof NorthstationError ? error.code : 'internal' });
+      },
+    );
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await sweep();
+    timer = setInterval(() => void sweep(), uploadSweepIntervalMs);
+    timer.unref();
+  });
+  app.addHook('onClose', () => {
+    clearInterval(timer);
+    return Promise.resolve();
+  });
+
   // Encapsulated in this plugin: only the upload route reads raw image bodies, and only it may be large.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...uploadMediaTypes], { parseAs: 'buffer', bodyLimit: maxImageBytes }, (_request, body, done) => {
@@ -69,10 +102,23 @@ export function imagingRoutes(app: FastifyInstance, { uploads, userOf }: Imaging
       const bytes = request.body;
       if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw badRequest('the request body is empty: send the image file itself', { field: 'body' });
       const header = checkImageHeader(mediaType, bytes);
-      const stored = await uploads.put(user.id, mediaType, bytes);
-      return reply.code(201).send({ upload: { ...stored, ...header } });
+      const { id, byteSize, sha256, expiresAt } = await uploads.put(actorFor(user, 'draft.create', request), mediaType, bytes);
+      return reply.code(201).send({ upload: { id, byteSize, sha256, expiresAt, ...header } });
     },
   );
+
+  app.get('/api/drafts/:id/image', async (request, reply) => {
+    const user = userOf(request);
+    const id = draftIdOf(request);
+    // As GET /api/drafts/:id: a role that never reads drafts is refused before the (audited) read.
+    if (!user.roles.some((role) => isRole(role) && rules[role]['draft.read'] !== undefined)) authorise(principal(user), 'draft.read');
+    const actor = actorFor(user, 'draft.read', request);
+    const draft = await store.getDraft(id, actor);
+    authorise(principal(user), 'draft.read', draft);
+    const file = await inputs.imageOf(draft, actor);
+    // Patient data: never cached, never sniffed into something a browser would run.
+    return reply.header('content-type', file.mediaType).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(file.bytes);
+  });
   return Promise.resolve();
 }
 
@@ -109,16 +155,32 @@ export class ImagingDraftInputs {
     if ([rest.image, upload, studyInstance].filter((value) => value !== undefined).length > 1) {
       throw badRequest('input: give exactly one of image, upload or studyInstance', { field: 'input' });
     }
-    const file = upload === undefined ? await this.#study(studyInstance, user, actorFor) : await this.#upload(upload, user);
+    const file = upload === undefined ? await this.#study(studyInstance, user, actorFor) : await this.#upload(upload, actorFor);
     if (file.bytes.length > maxImageBytes) {
       throw new NorthstationError('payload_too_large', `the image file is ${file.bytes.length} bytes; imaging reads take files of at most ${maxImageBytes} bytes`, { field: 'input' });
     }
     return { ...rest, image: `data:${file.mediaType};base64,${file.bytes.toString('base64')}` };
   }
 
-  async #upload(id: unknown, user: User): Promise<{ mediaType: UploadMediaType; bytes: Buffer }> {
+  /**
+   * The file an imaging read was made from, for GET /api/drafts/:id/image (the
+   * caller has been allowed to read `draft`): the upload (an audited
+   * 'upload.read') or the received instance (an audited 'study.read').
+   */
+  async imageOf(draft: StoredDraft, actor: Actor): Promise<{ mediaType: UploadMediaType; bytes: Buffer }> {
+    const input = typeof draft.input === 'object' && draft.input !== null ? (draft.input as Record<string, unknown>) : {};
+    if (draft.workflow === 'imaging-read' && typeof input.upload === 'string') return this.#uploads.open(input.upload, actor);
+    if (draft.workflow === 'imaging-read' && typeof input.studyInstance === 'string') {
+      return { mediaType: 'application/dicom', bytes: (await this.#archive.read(input.studyInstance, actor)).file };
+    }
+    // An inline image stays in the draft's input; other workflows have none.
+    throw notFound(`draft ${draft.id} has no uploaded or received image`, { id: draft.id });
+  }
+
+  async #upload(id: unknown, actorFor: (action: Action) => Actor): Promise<{ mediaType: UploadMediaType; bytes: Buffer }> {
     if (typeof id !== 'string' || id.length > 200) throw badRequest('input.upload: an upload id from POST /api/imaging/uploads', { field: 'input.upload' });
-    return this.#uploads.open(user.id, id);
+    // 'draft.read': besides its uploader, whoever may read a draft made from an upload may draft from it again.
+    return this.#uploads.open(id, actorFor('draft.read'));
   }
 
   async #study(uid: unknown, user: User, actorFor: (action: Action) => Actor): Promise<{ mediaType: UploadMediaType; bytes: Buffer }> {
@@ -130,3 +192,15 @@ export class ImagingDraftInputs {
 }
 
 const principal = (user: User): Principal => ({ id: user.id, roles: user.roles });
+
+/** The audit actor, in the first of the user's roles that grants `action` (as app.ts's). */
+function actorFor(user: User, action: Action, request: FastifyRequest): Actor {
+  const role = user.roles.find((candidate) => can({ id: user.id, roles: [candidate] }, action)) ?? user.roles[0] ?? 'none';
+  return { userId: user.id, role, ip: request.ip, client: 'api' };
+}
+
+function draftIdOf(request: FastifyRequest): string {
+  const { id } = request.params as { id?: unknown };
+  if (typeof id !== 'string' || id === '' || id.length > 100) throw badRequest('a draft id is required', { field: 'id' });
+  return id;
+}

@@ -6,12 +6,15 @@ import { sharedDataDir } from '../../core/shared-data.ts';
 import type { ChatMessage, GenerateOptions, GenerateResult, ImagePart, ModelCapabilities } from '../../engine/chat-model.ts';
 import type { Role } from '../../records/accounts/policy.ts';
 import { StudyArchive } from '../../records/study-archive.ts';
+import { soapDraft } from '../../records/test-fixtures.ts';
 import { decodeDicom } from '../../imaging/dicom/decode.ts';
 import { ScriptedModel } from '../../safety/test-scripted-model.ts';
 import { imagingReadWorkflow } from '../../workflows/imaging-read/index.ts';
 import { createWorkflowRunner, type WorkflowRunner } from '../../workflows/runner.ts';
 import { soapNoteWorkflow } from '../../workflows/soap-note/index.ts';
 import type { AnyWorkflow } from '../../workflows/workflow.ts';
+import { ImageUploads } from './image-uploads.ts';
+import { contentSamples } from './content-samples.test-support.ts';
 import { call, scriptedModel, type Harness } from './test-helpers.ts';
 
 export const imagingAnswer = {
@@ -100,4 +103,18 @@ export async function receiveStudy(h: Harness): Promise<{ sopInstanceUid: string
     { userId: 'dicom:CR1', role: 'modality', client: 'dicom' },
   );
   return { sopInstanceUid, studyInstanceUid, modality };
+}
+
+/** An upload stored directly (no request, so no rate-limit bucket is spent), owned by `userId`; returns its id. */
+export async function storedUpload(h: Harness, userId: string, bytes: Buffer = images.cxr, mediaType: 'image/png' | 'application/dicom' = 'image/png'): Promise<string> {
+  return (await new ImageUploads(h.store, h.imagingDirectory).put({ userId, role: 'nurse', client: 'test' }, mediaType, bytes)).id;
+}
+
+/** An imaging-read draft made directly in the store by `createdBy` with `input` (e.g. `{ upload }`): the store links it as POST /api/drafts would. */
+export async function imagingDraft(h: Harness, createdBy: string, input: Record<string, unknown>): Promise<string> {
+  const actor = { userId: createdBy, role: 'nurse', client: 'test' };
+  const patient = await h.store.createPatient({ displayName: 'Margaret Thistlewood' }, actor);
+  const encounter = await h.store.createEncounter({ patientId: patient.id }, actor);
+  const base = soapDraft(contentSamples['imaging-read']());
+  return (await h.store.createDraft({ encounterId: encounter.id, input, draft: { ...base, workflow: 'imaging-read', provenance: { ...base.provenance, workflow: 'imaging-read' } } }, actor)).id;
 }

@@ -26,7 +26,7 @@ export interface RouteDoc {
   /** Single sign-on: registered (and documented) only when OIDC is configured. */
   oidc?: boolean;
   /** Success status and what it returns. */
-  ok: { status: number; description: string; sse?: boolean };
+  ok: { status: number; description: string; sse?: boolean; binary?: readonly string[] };
 }
 
 export const routeDocs: readonly RouteDoc[] = [
@@ -48,7 +48,7 @@ export const routeDocs: readonly RouteDoc[] = [
     method: 'POST',
     url: '/api/drafts',
     summary:
-      "Run a workflow and store its draft. An imaging-read input may name { upload } (an id from POST /api/imaging/uploads, the caller's own) or { studyInstance } (a SOP Instance UID the DICOM listener received; needs patient.read) instead of image, plus frame, question, clinicalContext, language: the server reads the file, the draft keeps the reference. With Accept: text/event-stream, streams progress events (prefill-progress, e.g. stage 'encoding image' before an imaging read's model call; text-delta, guard-finding) and ends with draft-stored or error",
+      "Run a workflow and store its draft. An imaging-read input may name { upload } (an id from POST /api/imaging/uploads: the caller's own, or one a draft the caller may read was made from) or { studyInstance } (a SOP Instance UID the DICOM listener received; needs patient.read) instead of image, plus frame, question, clinicalContext, language: the server reads the file, the draft keeps the reference. With Accept: text/event-stream, streams progress events (prefill-progress, e.g. stage 'encoding image' before an imaging read's model call; text-delta, guard-finding) and ends with draft-stored or error",
     auth: true,
     body: draftBody,
     ok: { status: 201, description: 'The stored draft (ETag: its version); 200 with an event stream when asked for one', sse: true },
@@ -63,10 +63,18 @@ export const routeDocs: readonly RouteDoc[] = [
     method: 'POST',
     url: '/api/imaging/uploads',
     summary:
-      'Upload an image for an imaging read: the file itself as the body (application/dicom, image/png or image/jpeg; at most 64 MiB on this route). The header is checked as the decoders would (an SR or other file without pixel data: 400; over the limits: 413; another Content-Type: 400), then the file is kept encrypted. The id opens only for the uploader',
+      'Upload an image for an imaging read: the file itself as the body (application/dicom, image/png or image/jpeg; at most 64 MiB on this route). The header is checked as the decoders would (an SR or other file without pixel data: 400; over the limits: 413; another Content-Type: 400), then the file is kept encrypted (audited upload.create). The id is random; it opens for the uploader, and for whoever may read a draft made from it. An upload no draft names expires 24 h after upload (expiresAt)',
     auth: true,
     rawBody: ['application/dicom', 'image/png', 'image/jpeg'],
-    ok: { status: 201, description: '{ upload: { id, byteSize, sha256, mediaType, rows, columns, frames, modality } }' },
+    ok: { status: 201, description: '{ upload: { id, byteSize, sha256, expiresAt, mediaType, rows, columns, frames, modality } }' },
+  },
+  {
+    method: 'GET',
+    url: '/api/drafts/:id/image',
+    summary:
+      "The original image an imaging read was made from (an audited read: draft.read, then upload.read or study.read), for whoever may read the draft: the uploaded file with its Content-Type, or a received instance's Part 10 file as application/dicom. 404 for a draft with no uploaded or received image (another workflow, an inline image) or an upload no longer kept",
+    auth: true,
+    ok: { status: 200, description: 'The file itself', binary: ['application/dicom', 'image/png', 'image/jpeg'] },
   },
   { method: 'GET', url: '/api/studies', summary: 'DICOM studies received by the storage listener, newest first, optionally of one modality (an audited read: rows carry patient details)', auth: true, query: studiesQuery, ok: { status: 200, description: '{ studies: StudySummary[] }' } },
   { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
@@ -159,7 +167,8 @@ function operation(route: RouteDoc): Record<string, unknown> {
     const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
-  const okContent: Record<string, unknown> = { [route.fhir === true ? 'application/fhir+json' : 'application/json']: { schema: {} } };
+  const okContent: Record<string, unknown> =
+    route.ok.binary === undefined ? { [route.fhir === true ? 'application/fhir+json' : 'application/json']: { schema: {} } } : Object.fromEntries(route.ok.binary.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]));
   if (route.ok.sse === true) okContent['text/event-stream'] = { schema: { type: 'string' } };
   return {
     summary: route.summary,
