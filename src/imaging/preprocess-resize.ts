@@ -101,18 +101,27 @@ export function resizeOntoCanvas(readRow: RowReader, columns: number, rows: numb
     }
   }
   const out = new Uint8Array(size * size * 3);
+  // Vertical pass row by row: each tap adds a whole intermediate row to a float64 accumulator, so the
+  // reads are sequential. Same arithmetic (same order, float64) as summing per pixel.
+  const rowLength = place.width * channels;
+  const acc = new Float64Array(rowLength);
   for (let y = 0; y < place.height; y++) {
     const first = down.start[y] ?? 0;
     const n = down.count[y] ?? 0;
-    const outRow = (y + place.top) * size;
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const weight = down.weights[y * down.maxTaps + k] ?? 0;
+      const from = (first + k) * rowLength;
+      for (let i = 0; i < rowLength; i++) acc[i] = (acc[i] ?? 0) + weight * (mid[from + i] ?? 0);
+    }
+    const rowStart = ((y + place.top) * size + place.left) * 3;
     for (let x = 0; x < place.width; x++) {
-      const at = (outRow + x + place.left) * 3;
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let k = 0; k < n; k++) sum += (down.weights[y * down.maxTaps + k] ?? 0) * (mid[((first + k) * place.width + x) * channels + c] ?? 0);
-        const value = Math.round(Math.min(255, Math.max(0, sum)));
-        if (channels === 3) out[at + c] = value;
-        else out[at] = out[at + 1] = out[at + 2] = value;
+      const at = rowStart + x * 3;
+      if (channels === 3) {
+        for (let c = 0; c < 3; c++) out[at + c] = Math.round(Math.min(255, Math.max(0, acc[x * 3 + c] ?? 0)));
+      } else {
+        const value = Math.round(Math.min(255, Math.max(0, acc[x] ?? 0)));
+        out[at] = out[at + 1] = out[at + 2] = value;
       }
     }
   }
