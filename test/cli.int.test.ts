@@ -55,7 +55,7 @@ describe('northstation generate', () => {
 
   const failures: Array<[string, () => Promise<string[]>, RegExp]> = [
     ['no prompt', () => Promise.resolve(['generate', '--synthetic']), /error \[bad_request\]: --prompt TEXT is required/],
-    ['no model', () => Promise.resolve(['generate', '--prompt', 'x']), /choose exactly one of --model FILE, --synthetic, --upstream URL/],
+    ['no model', () => Promise.resolve(['generate', '--prompt', 'x']), /choose exactly one of --model FILE, --synthetic, --synthetic-vision, --upstream URL/],
     ['a missing model file', () => Promise.resolve(['generate', '--model', join(dir, 'absent.gguf'), '--prompt', 'x']), /error \[not_found\]/],
     ['a file that is not GGUF', async () => {
       const path = join(dir, 'notes.gguf');
