@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { estimateFromCatalog } from './sizing.ts';
+import { visionFlopsPerImage } from './vision-cost.ts';
 import { gemma3VisionTower } from './vision-tower.ts';
 import { visionSizing } from './vision-sizing.ts';
 import { cpuGflopsPerCore, cpuSecondsPerImage, gpuSecondsPerImage } from './vision-time.ts';
@@ -11,10 +12,18 @@ const flops = 5_461_907_079_168; // vision-cost.test.ts, by hand
 
 test('CPU: 5.7 min per image on 2 cores is 15.97 GFLOP/s, 7.99 per core', () => {
   // 5,461,907,079,168 / 342 s = 15.970 GFLOP/s; / 2 cores = 7.985.
-  assert.ok(Math.abs(cpuGflopsPerCore(tower) - 7.985) < 0.001, `${cpuGflopsPerCore(tower)}`);
+  assert.ok(Math.abs(cpuGflopsPerCore() - 7.985) < 0.001, `${cpuGflopsPerCore()}`);
   // Linear in physical cores: 342 s on 2, 171 s on 4, 42.75 s on 16.
   const cases: ReadonlyArray<readonly [number, number]> = [[2, 342], [4, 171], [16, 42.75]];
   for (const [cores, seconds] of cases) assert.ok(Math.abs(cpuSecondsPerImage(tower, cores) - seconds) < 1e-9, `${cores} cores`);
+});
+
+test('CPU: another tower shape scales with its own FLOPs at the measured throughput', () => {
+  // The 27B multimodal model projects the same SigLIP tower to 5376: only the final projection grows.
+  const wider = gemma3VisionTower(5376);
+  const expected = 342 * (visionFlopsPerImage(wider).total / flops);
+  assert.ok(cpuSecondsPerImage(wider, 2) > 342, 'more FLOPs, more time');
+  assert.ok(Math.abs(cpuSecondsPerImage(wider, 2) - expected) < 1e-6, `${cpuSecondsPerImage(wider, 2)} vs ${expected}`);
 });
 
 test('GPU: FLOPs over the FP16 peak × 0.3', () => {

@@ -50,7 +50,7 @@ export function visionSizing(shape: ProjectorShape, estimate: MemoryEstimate, op
     flopsPerImage: visionFlopsPerImage(shape),
     cpu: {
       physicalCores: options.physicalCores,
-      gflopsPerCore: cpuGflopsPerCore(shape),
+      gflopsPerCore: cpuGflopsPerCore(),
       secondsPerImage: cpuSecondsPerImage(shape, options.physicalCores),
       assumption: `${weightType} projector, ${seconds} s per image measured on ${measuredCores} physical cores, scaled linearly by physical cores of the same class`,
     },

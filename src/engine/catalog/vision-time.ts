@@ -6,20 +6,23 @@
  */
 import type { HardwareClassName } from './hardware.ts';
 import { visionFlopsPerImage, type ProjectorShape } from './vision-cost.ts';
+import { gemma3VisionTower } from './vision-tower.ts';
 
 /**
  * The measurement the CPU figure rests on: a native llama.cpp build encoding
  * one 896×896 image with the F16 MedGemma 4B projector took 5.7 min on the
  * 2-core development machine (AMD EPYC, 2 threads), about 11.5 s per layer.
  */
-export const cpuMeasurement = { seconds: 5.7 * 60, physicalCores: 2, weightType: 'F16' } as const;
+export const cpuMeasurement = { seconds: 5.7 * 60, physicalCores: 2, weightType: 'F16', tower: gemma3VisionTower(2560) } as const;
 
 /**
- * Sustained GFLOP/s per physical core on that machine: the full-shape FLOPs
- * over the measured time, split evenly between the two cores.
+ * Sustained GFLOP/s per physical core on that machine: the measured tower's
+ * FLOPs over the measured time, split evenly between the two cores. Always
+ * the measured (MedGemma 4B) tower: another shape's time then follows from
+ * its own FLOPs at this throughput.
  */
-export function cpuGflopsPerCore(shape: ProjectorShape): number {
-  return visionFlopsPerImage(shape).total / cpuMeasurement.seconds / cpuMeasurement.physicalCores / 1e9;
+export function cpuGflopsPerCore(): number {
+  return visionFlopsPerImage(cpuMeasurement.tower).total / cpuMeasurement.seconds / cpuMeasurement.physicalCores / 1e9;
 }
 
 /**
@@ -30,7 +33,7 @@ export function cpuGflopsPerCore(shape: ProjectorShape): number {
  * under thermal limits may not reach it.
  */
 export function cpuSecondsPerImage(shape: ProjectorShape, physicalCores: number): number {
-  return visionFlopsPerImage(shape).total / (cpuGflopsPerCore(shape) * 1e9 * Math.max(1, physicalCores));
+  return visionFlopsPerImage(shape).total / (cpuGflopsPerCore() * 1e9 * Math.max(1, physicalCores));
 }
 
 /**
