@@ -52,13 +52,15 @@ export async function run(args: string[]): Promise<number> {
     const runner = workflowRunnerFor(serving);
     const controller = new AbortController();
     process.once('SIGINT', () => { controller.abort(); });
+    const ticker = stageTicker(name);
     const draft = await runner.run(name, input, {
       signal: controller.signal,
       onEvent: (event) => {
+        ticker.next(event.type === 'prefill-progress' ? event.stage : undefined);
         if (values.events) process.stderr.write(JSON.stringify(event) + '\n');
         else if (event.type === 'prefill-progress') process.stderr.write(`${name}: ${event.stage}\n`);
       },
-    });
+    }).finally(() => { ticker.next(undefined); });
     process.stdout.write(JSON.stringify(draftToJson(draft), null, 2) + '\n');
     return 0;
   } catch (error) {
@@ -67,6 +69,31 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await serving.model.dispose();
   }
+}
+
+/** Stages that can run for minutes without another event; the ticker says the work is still going. */
+const slowStages = new Set(['encoding image']);
+const tickMs = 15_000;
+
+/**
+ * Prints the elapsed time every 15 s while a slow stage runs (a CPU encodes
+ * a full-size image for minutes, and llama.cpp reports no progress inside
+ * it), until the next event arrives.
+ */
+function stageTicker(name: string): { next: (stage: string | undefined) => void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    next(stage) {
+      clearInterval(timer);
+      timer = undefined;
+      if (stage === undefined || !slowStages.has(stage)) return;
+      const started = Date.now();
+      timer = setInterval(() => {
+        process.stderr.write(`${name}: ${stage}… ${Math.round((Date.now() - started) / 1000)} s (on a CPU this takes minutes per image; ./northstation sizing estimates it)\n`);
+      }, tickMs);
+      timer.unref();
+    },
+  };
 }
 
 function invalid(field: string, message: string): number {
