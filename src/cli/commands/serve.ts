@@ -94,8 +94,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`Clinical API at ${clinicalServer.url}/api (OpenAPI at ${clinicalServer.url}/docs).\n`);
     if (oidc !== undefined) process.stderr.write(`Single sign-on through ${oidc.issuer}: ${clinicalServer.url}/api/oidc/login\n`);
   }
+  let dicom: Awaited<ReturnType<typeof startDicomStorage>> | undefined;
   if (dicomPort !== undefined && store !== undefined) {
-    const dicom = await startDicomStorage({
+    dicom = await startDicomStorage({
       store,
       directory: join(dataHome(), 'imaging'),
       logger,
@@ -107,6 +108,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`DICOM storage listener at ${dicom.host}:${dicom.port} (called AE title ${values['dicom-ae-title'] ?? 'NORTHSTATION'}).\n`);
   }
   await new Promise<void>((resolve) => app.server.once('close', resolve));
+  // The listener and, without a clinical app to close it, the store would keep the process alive.
+  await dicom?.close();
+  if (clinicalPort === undefined) await store?.close();
   return 0;
 }
 
