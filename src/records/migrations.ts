@@ -235,6 +235,25 @@ export const migrations: readonly Migration[] = [
       ${refuse('draft_uploads', 'UPDATE')}
     `,
   },
+  {
+    version: 7,
+    name: 'single sign-on: logins in progress',
+    // A sign-in started through one gateway may come back to another: what the callback needs is kept here
+    // (oidc-logins.ts), not in a gateway's memory. Rows live minutes; taking one deletes it (single use).
+    sql: `
+      CREATE TABLE oidc_logins (
+        state_hash TEXT PRIMARY KEY,           -- SHA-256 (hex) of the OAuth state; the state itself is never stored
+        verifier TEXT NOT NULL,                -- ENCRYPTED: the PKCE code verifier
+        nonce TEXT NOT NULL,                   -- ENCRYPTED: the ID token nonce
+        browser_binding TEXT NOT NULL,         -- ENCRYPTED: the random value also set as the browser's HttpOnly cookie
+        step_up TEXT,                          -- ENCRYPTED JSON {sessionId, sessionTokenHash, purpose, startedAt}; NULL for a sign-in
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX oidc_logins_expires ON oidc_logins(expires_at);
+      ${refuse('oidc_logins', 'UPDATE', 'state_hash, created_at, expires_at')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

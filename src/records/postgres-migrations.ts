@@ -241,4 +241,21 @@ export const postgresMigrations: readonly Migration[] = [
       ${refuseTruncate('draft_uploads')}
     `,
   },
+  {
+    version: 7,
+    name: 'single sign-on: logins in progress',
+    sql: `
+      CREATE TABLE oidc_logins (
+        state_hash TEXT PRIMARY KEY,
+        verifier TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        browser_binding TEXT NOT NULL,
+        step_up TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX oidc_logins_expires ON oidc_logins(expires_at);
+      ${refuse('oidc_logins', 'UPDATE', 'state_hash, created_at, expires_at')}
+    `,
+  },
 ];

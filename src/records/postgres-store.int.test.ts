@@ -13,6 +13,7 @@ import { auditContract } from './contract/audit.contract.ts';
 import { draftsContract } from './contract/drafts.contract.ts';
 import { encryptionContract } from './contract/encryption.contract.ts';
 import { fastPasswords, postgresFactory, testPostgresUrl, type StoreFixture } from './contract/fixture.ts';
+import { oidcLoginsContract } from './contract/oidc-logins.contract.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
 import { uploadsContract } from './contract/uploads.contract.ts';
@@ -30,6 +31,7 @@ usersContract(postgresFactory);
 auditContract(postgresFactory);
 encryptionContract(postgresFactory);
 sessionsContract(postgresFactory);
+oidcLoginsContract(postgresFactory);
 studiesContract(postgresFactory);
 uploadsContract(postgresFactory);
 

@@ -20,6 +20,8 @@ import { diffSummary } from './quality.ts';
 import type { DiffSummary } from './quality.ts';
 import type { NewStudyInstance, NewUpload, StoredStudyInstance, StoredUpload, StudyListFilter, StudySummary } from './repository.ts';
 import { insertStudyInstance, selectStudies, selectStudyInstance } from './studies.ts';
+import { countOidcLogins, deleteOidcLogin, insertOidcLogin } from './oidc-logins.ts';
+import type { NewOidcLogin, StoredOidcLogin } from './repository.ts';
 import { deleteExpiredUploads, insertUpload, linkDraftUpload, selectUpload, uploadNamedBy } from './uploads.ts';
 import type { Amendment, DraftListFilter, DraftStatus, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, Revision, SessionStepUp, StoredDraft, StoredSession, User } from './repository.ts';
 import { hashToken, isTokenShaped, issueToken, verifyToken } from './accounts/api-tokens.ts';
@@ -28,7 +30,8 @@ import type { LockoutState } from './accounts/lockout.ts';
 import { assertAcceptablePassword, hashPassword, needsRehash, scryptDefaults, verifyPassword } from './accounts/password.ts';
 import type { ScryptParams } from './accounts/password.ts';
 import { isRole } from './accounts/policy.ts';
-import type { SqlDatabase, SqlExecutor, SqlRow } from './sql/database.ts';
+import type { DraftPage } from './repository.ts';
+import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue } from './sql/database.ts';
 
 export interface RecordsStoreSettings {
   /** The 32-byte data key (see `loadDataKey`). Required: the store holds PHI only encrypted. */
@@ -47,6 +50,7 @@ const encryptedColumns: ReadonlyArray<{ table: string; key: string; columns: rea
   { table: 'amendments', key: 'id', columns: ['reason', 'content'] },
   { table: 'study_instances', key: 'sop_instance_uid', columns: ['details', 'file_key'] },
   { table: 'image_uploads', key: 'id', columns: ['file_key'] },
+  { table: 'oidc_logins', key: 'state_hash', columns: ['verifier', 'nonce', 'browser_binding', 'step_up'] },
 ];
 
 /** Where an encrypted value lives: authenticated with it, so it cannot be moved to another row or column. */
@@ -261,13 +265,18 @@ export class RecordsStore implements RecordsRepository {
     });
   }
 
-  listDrafts(filter: DraftListFilter, actor: Actor): Promise<DraftSummary[]> {
+  async listDrafts(filter: DraftListFilter, actor: Actor): Promise<DraftSummary[]> {
+    return (await this.listDraftsPage(filter, actor)).drafts;
+  }
+
+  listDraftsPage(filter: DraftListFilter, actor: Actor): Promise<DraftPage> {
     return this.sql.transaction(async (tx) => {
       if (!Number.isSafeInteger(filter.limit) || filter.limit < 1 || filter.limit > 500) {
         throw new NorthstationError('bad_request', 'limit must be an integer from 1 to 500', { field: 'limit' });
       }
+      const order = filter.state === 'draft' ? 'ASC' : 'DESC';
       const where: string[] = [];
-      const params: string[] = [];
+      const params: SqlValue[] = [];
       const conditions = [
         ['d.status', filter.state],
         ['d.workflow', filter.workflow],
@@ -280,18 +289,27 @@ export class RecordsStore implements RecordsRepository {
         where.push(`${column} = ?`);
         params.push(value);
       }
-      const order = filter.state === 'draft' ? 'ASC' : 'DESC';
-      // rowid keeps insertion order among drafts created in the same millisecond (an explicit column on PostgreSQL).
+      if (filter.after !== undefined) {
+        const key = decodeDraftCursor(filter.after, order);
+        // Strictly past the last row of the previous page in this order; written out rather than as a row value so both databases plan it plainly.
+        const past = order === 'ASC' ? '>' : '<';
+        where.push(`(d.created_at ${past} ? OR (d.created_at = ? AND d.rowid ${past} ?))`);
+        params.push(key.createdAt, key.createdAt, key.rowid);
+      }
+      // rowid keeps insertion order among drafts created in the same millisecond (an explicit column on PostgreSQL);
+      // one row more than the page tells whether another page follows, so the last page carries no cursor.
       const rows = await tx.all(
-        `SELECT d.id, d.encounter_id, e.patient_id, d.workflow, d.status, d.version, d.created_by, d.created_at
+        `SELECT d.id, d.encounter_id, e.patient_id, d.workflow, d.status, d.version, d.created_by, d.created_at, d.rowid AS row_key
          FROM drafts d JOIN encounters e ON e.id = d.encounter_id
          ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
          ORDER BY d.created_at ${order}, d.rowid ${order} LIMIT ?`,
-        [...params, filter.limit],
+        [...params, filter.limit + 1],
       );
       const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`]), ...(filter.patientId === undefined ? [] : [`patient=${filter.patientId}`]), ...(filter.encounterId === undefined ? [] : [`encounter=${filter.encounterId}`])];
       await this.#audit(tx, actor, { action: 'worklist.read', resourceType: 'worklist', resourceId: scope.join('&') });
-      return rows.map((row) => ({
+      const page = rows.slice(0, filter.limit);
+      const last = page.at(-1);
+      const drafts = page.map((row) => ({
         id: str(row, 'id'),
         encounterId: str(row, 'encounter_id'),
         patientId: str(row, 'patient_id'),
@@ -301,6 +319,9 @@ export class RecordsStore implements RecordsRepository {
         createdBy: str(row, 'created_by'),
         createdAt: str(row, 'created_at'),
       }));
+      return rows.length > filter.limit && last !== undefined
+        ? { drafts, next: encodeDraftCursor(order, str(last, 'created_at'), num(last, 'row_key')) }
+        : { drafts };
     });
   }
 
@@ -643,6 +664,21 @@ export class RecordsStore implements RecordsRepository {
     return row === undefined ? 0 : num(row, 'n');
   }
 
+  // — single sign-on logins in progress (oidc-logins.ts) —
+
+  saveOidcLogin(login: NewOidcLogin): Promise<{ expiresAt: string }> {
+    // A transaction: the sweep, the count against the cap and the insert must not interleave with another gateway's.
+    return this.sql.transaction((tx) => insertOidcLogin(tx, this.#cipher, login, this.#now()));
+  }
+
+  takeOidcLogin(state: string): Promise<StoredOidcLogin | undefined> {
+    return deleteOidcLogin(this.sql, this.#cipher, state, this.#now());
+  }
+
+  countOidcLogins(): Promise<number> {
+    return countOidcLogins(this.sql, this.#now());
+  }
+
   /** A hash of a random password at this store's cost: what unknown users and locked accounts are checked against. */
   #dummyPasswordHash(): Promise<string> {
     this.#dummyHash ??= hashPassword(randomUUID(), this.#passwordParams);
@@ -814,4 +850,35 @@ export class RecordsStore implements RecordsRepository {
       withdrawal: withdrawnReason === null ? null : { reason: this.#cipher.decrypt(withdrawnReason, binding('drafts', 'withdrawn_reason', id)), by: str(row, 'withdrawn_by'), at: str(row, 'withdrawn_at') },
     };
   }
+}
+
+/**
+ * A draft listing's cursor: the order it was issued for and the last row's
+ * (created_at, rowid), as base64url JSON. Opaque to callers so the key can
+ * change; checked in full on the way back in, since it reaches SQL parameters
+ * and a cursor of the other order would silently skip rows.
+ */
+function encodeDraftCursor(order: 'ASC' | 'DESC', createdAt: string, rowid: number): string {
+  return Buffer.from(JSON.stringify([order === 'ASC' ? 'a' : 'd', createdAt, rowid])).toString('base64url');
+}
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function decodeDraftCursor(cursor: string, order: 'ASC' | 'DESC'): { createdAt: string; rowid: number } {
+  const refuse = (why: string): NorthstationError => new NorthstationError('bad_request', `after is not a cursor of this listing: ${why}`, { field: 'after' });
+  // Node's base64url decoder skips characters it does not know; checking the alphabet first keeps a cursor with anything appended from passing.
+  if (cursor.length === 0 || cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse('not base64url');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse('not a cursor the store issued');
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw refuse('not a cursor the store issued');
+  const [direction, createdAt, rowid] = decoded as unknown[];
+  if (direction !== 'a' && direction !== 'd') throw refuse('not a cursor the store issued');
+  if (direction !== (order === 'ASC' ? 'a' : 'd')) throw refuse('issued for the other order (state=draft lists oldest first)');
+  if (typeof createdAt !== 'string' || !isoInstant.test(createdAt)) throw refuse('not a cursor the store issued');
+  if (typeof rowid !== 'number' || !Number.isSafeInteger(rowid) || rowid < 1) throw refuse('not a cursor the store issued');
+  return { createdAt, rowid };
 }

@@ -123,6 +123,18 @@ export interface DraftListFilter {
   encounterId?: string;
   /** At most this many rows (1 to 500). */
   limit: number;
+  /**
+   * Continue after this cursor: the `next` of the previous page of the same
+   * listing (`listDraftsPage`). Opaque; anything the store did not issue, or
+   * issued for the other order (state 'draft' lists oldest first), is 'bad_request'.
+   */
+  after?: string;
+}
+
+/** One page of a draft listing; `next` (absent on the last page) is the `after` for the following one. */
+export interface DraftPage {
+  drafts: DraftSummary[];
+  next?: string;
 }
 
 export interface NewUser {
@@ -202,6 +214,42 @@ export interface StoredSession {
   expiresAt: string;
   external: { issuer: string; subject: string } | null;
   stepUp: SessionStepUp | null;
+}
+
+/** What a single sign-on step-up in progress is for: the session (by id and token hash, never the token) and purpose. */
+export interface OidcLoginStepUp {
+  sessionId: string;
+  /** SHA-256 (hex) of the session's bearer token: what finds the session again at the callback. */
+  sessionTokenHash: string;
+  purpose: string;
+  /** When the step-up started, ms on the provider's clock (the ID token's auth_time must not be earlier). */
+  startedAt: number;
+}
+
+/** A single sign-on login to keep until the provider's callback. */
+export interface NewOidcLogin {
+  /** The OAuth `state` sent to the provider; the store keeps only its SHA-256. */
+  state: string;
+  /** PKCE code verifier. */
+  verifier: string;
+  nonce: string;
+  /** The random value also set as the browser's HttpOnly cookie: the callback must come from that browser. */
+  browserBinding: string;
+  /** Present for a step-up re-authentication. */
+  stepUp?: OidcLoginStepUp;
+  /** Lifetime from now (the store's clock). */
+  ttlMs: number;
+  /** Live logins in progress in all: past it, saving is refused as 'overloaded'. */
+  maxPending: number;
+}
+
+export interface StoredOidcLogin {
+  verifier: string;
+  nonce: string;
+  browserBinding: string;
+  stepUp?: OidcLoginStepUp;
+  createdAt: string;
+  expiresAt: string;
 }
 
 /** What names or dates a patient in a received DICOM instance: stored only encrypted. */
@@ -330,6 +378,23 @@ export interface RecordsRepository {
   restoreStepUp(sessionId: string, grant: SessionStepUp): Promise<boolean>;
   /** Live sessions, of one user or in all. */
   countSessions(userId?: string): Promise<number>;
+  /**
+   * Keeps a single sign-on login (or step-up) in progress until the provider's
+   * callback, for `ttlMs` (the store's clock). Stored under the SHA-256 of
+   * `state`, never the state; the verifier, nonce, browser binding and step-up
+   * are encrypted, bound to the row. Expired rows are deleted here; past
+   * `maxPending` live ones it is refused ('overloaded') and nothing changes.
+   * Not audited: nobody is signed in yet (the callback audits the outcome).
+   */
+  saveOidcLogin(login: NewOidcLogin): Promise<{ expiresAt: string }>;
+  /**
+   * Takes (deletes) the login for `state` in one statement: of two gateways
+   * presenting the same callback, exactly one gets it. Undefined when
+   * unknown, already taken or expired.
+   */
+  takeOidcLogin(state: string): Promise<StoredOidcLogin | undefined>;
+  /** Unexpired logins in progress. */
+  countOidcLogins(): Promise<number>;
 
   createPatient(patient: NewPatient, actor: Actor): Promise<Patient>;
   /** A read of patient data: writes a 'patient.read' audit event. */
@@ -351,6 +416,15 @@ export interface RecordsRepository {
    * one 'worklist.read' audit event.
    */
   listDrafts(filter: DraftListFilter, actor: Actor): Promise<DraftSummary[]>;
+  /**
+   * `listDrafts` with a keyset cursor: the same rows in the same order (by
+   * created_at, then insertion), `next` set while more follow. Pages are keyed
+   * on those two values, which never change, so a walk sees each matching row
+   * once, never twice, however many rows are inserted meanwhile; only a row
+   * whose status changes mid-walk can leave (or join) a listing filtered by
+   * state. Each page is one audited 'worklist.read'.
+   */
+  listDraftsPage(filter: DraftListFilter, actor: Actor): Promise<DraftPage>;
   /** Physician only ('forbidden' otherwise). Signs the current content; stale version or already signed → 'conflict'. */
   signDraft(id: string, expectedVersion: number, actor: Actor): Promise<StoredDraft>;
   /** A correction of a signed document, with its own signature and reason (physician only). */

@@ -13,6 +13,7 @@ import { auditContract } from './contract/audit.contract.ts';
 import { draftsContract } from './contract/drafts.contract.ts';
 import { encryptionContract } from './contract/encryption.contract.ts';
 import { sqliteFactory } from './contract/fixture.ts';
+import { oidcLoginsContract } from './contract/oidc-logins.contract.ts';
 import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
 import { uploadsContract } from './contract/uploads.contract.ts';
@@ -25,6 +26,7 @@ usersContract(sqliteFactory);
 auditContract(sqliteFactory);
 encryptionContract(sqliteFactory);
 sessionsContract(sqliteFactory);
+oidcLoginsContract(sqliteFactory);
 studiesContract(sqliteFactory);
 uploadsContract(sqliteFactory);
 

@@ -9,6 +9,8 @@ import { isNorthstationError, type ErrorCode } from '../../core/errors.ts';
 import { latestVersion, migrations, runMigrations } from '../migrations.ts';
 import { postgresMigrations } from '../postgres-migrations.ts';
 import { nurse, physician, seedDraft, soapContent, soapDraft } from '../test-fixtures.ts';
+import type { RecordsStore } from '../records-store.ts';
+import type { DraftListFilter, DraftSummary } from '../repository.ts';
 import type { StoreFactory, StoreFixture } from './fixture.ts';
 
 const isCode = (code: ErrorCode, pattern?: RegExp) => (error: unknown): boolean =>
@@ -78,6 +80,106 @@ export function draftsContract(factory: StoreFactory): void {
     assert.deepEqual(queue.map((d) => d.id), [first, second.id, third.id], 'the oldest first in the worklist');
     const recent = await store.listDrafts({ limit: 10 }, physician);
     assert.deepEqual(recent.map((d) => d.id), [third.id, second.id, first], 'the newest first otherwise');
+  });
+
+  /** Every page of a listing, following `next` from the start; asserts each page's size bound and the cursor's absence on the last. */
+  async function walk(store: RecordsStore, filter: Omit<DraftListFilter, 'after'>): Promise<DraftSummary[][]> {
+    const pages: DraftSummary[][] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.listDraftsPage({ ...filter, ...(after === undefined ? {} : { after }) }, physician);
+      assert.ok(page.drafts.length <= filter.limit);
+      assert.ok(page.next === undefined || page.drafts.length === filter.limit, 'a short page is the last one');
+      pages.push(page.drafts);
+      after = page.next;
+      assert.ok(pages.length <= 100, 'the walk ends');
+    } while (after !== undefined);
+    return pages;
+  }
+
+  void test('listDraftsPage: pages cover every row exactly once, in order, across identical created_at', async (t) => {
+    // Three instants, several drafts in each: page boundaries fall inside a run of equal created_at, where only rowid orders.
+    let clock = Date.parse('2026-01-01T08:00:00.000Z');
+    const fixture = await factory({ now: () => new Date(clock) });
+    t.after(() => fixture.cleanup());
+    const { store } = fixture;
+    const { encounterId, draftId, patientId } = await seedDraft(store);
+    const other = await seedDraft(store); // another patient, interleaved: a filtered walk must skip it
+    const created = [draftId];
+    for (const [instant, count] of [[0, 3], [1, 4], [2, 2]] as const) {
+      clock = Date.parse('2026-01-01T08:00:00.000Z') + instant;
+      for (let i = 0; i < count; i++) {
+        created.push((await store.createDraft({ encounterId, input: {}, draft: soapDraft() }, nurse)).id);
+        if (i === 1) await store.createDraft({ encounterId: other.encounterId, input: {}, draft: soapDraft() }, nurse);
+      }
+    }
+    const oldestFirst = created;
+    const newestFirst = [...created].reverse();
+    for (const limit of [1, 2, 3, 4, created.length - 1, created.length, 500]) {
+      const queue = await walk(store, { state: 'draft', patientId, limit });
+      assert.deepEqual(queue.flat().map((d) => d.id), oldestFirst, `state=draft, limit ${limit}`);
+      assert.equal(queue.length, Math.max(1, Math.ceil(created.length / limit)), `no empty trailing page at limit ${limit}`);
+      const recent = await walk(store, { encounterId, limit });
+      assert.deepEqual(recent.flat().map((d) => d.id), newestFirst, `newest first, limit ${limit}`);
+    }
+    // listDrafts answers the first page of the same listing.
+    assert.deepEqual((await store.listDrafts({ encounterId, limit: 4 }, physician)).map((d) => d.id), newestFirst.slice(0, 4));
+  });
+
+  void test('listDraftsPage: rows inserted or moved on mid-walk never make a row appear twice or go missing', async (t) => {
+    let clock = Date.parse('2026-01-01T08:00:00.000Z');
+    const fixture = await factory({ now: () => new Date(clock) });
+    t.after(() => fixture.cleanup());
+    const { store } = fixture;
+    const { encounterId, draftId } = await seedDraft(store);
+    const created = [draftId];
+    for (let i = 0; i < 5; i++) created.push((await store.createDraft({ encounterId, input: {}, draft: soapDraft() }, nurse)).id);
+    const first = await store.listDraftsPage({ encounterId, limit: 3 }, physician);
+    assert.ok(first.next !== undefined);
+    // An offset would shift here: a newer draft lands ahead of the cursor, and a listed one is signed.
+    clock += 1;
+    await store.createDraft({ encounterId, input: {}, draft: soapDraft() }, nurse);
+    await store.signDraft(created[1] ?? '', 1, physician);
+    const second = await store.listDraftsPage({ encounterId, limit: 3, after: first.next }, physician);
+    assert.deepEqual([...first.drafts, ...second.drafts].map((d) => d.id), [...created].reverse());
+    assert.equal(second.next, undefined);
+    assert.equal(second.drafts.find((d) => d.id === created[1])?.status, 'signed');
+  });
+
+  void test('listDraftsPage: a malformed or foreign cursor is bad_request, and nothing is audited', async (t) => {
+    const { store } = await fresh(t);
+    const { encounterId } = await seedDraft(store);
+    for (let i = 0; i < 3; i++) await store.createDraft({ encounterId, input: {}, draft: soapDraft() }, nurse);
+    const newest = await store.listDraftsPage({ limit: 1 }, physician);
+    const oldest = await store.listDraftsPage({ state: 'draft', limit: 1 }, physician);
+    assert.ok(newest.next !== undefined && oldest.next !== undefined);
+    const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const bad = [
+      '',
+      'not a cursor',
+      `${newest.next}!`,
+      `${newest.next}'; DROP TABLE drafts; --`,
+      'x'.repeat(5000),
+      Buffer.from('{not json').toString('base64url'),
+      b64({ createdAt: '2026-01-01T08:00:00.000Z', rowid: 1 }),
+      b64(['d', '2026-01-01T08:00:00.000Z']),
+      b64(['x', '2026-01-01T08:00:00.000Z', 1]),
+      b64(['d', "2026' OR '1'='1", 1]),
+      b64(['d', '2026-01-01T08:00:00.000Z', '1']),
+      b64(['d', '2026-01-01T08:00:00.000Z', 1.5]),
+      b64(['d', '2026-01-01T08:00:00.000Z', 0]),
+    ];
+    const eventsBefore = (await store.listAuditEvents()).length;
+    for (const after of bad) {
+      await assert.rejects(store.listDraftsPage({ limit: 10, after }, physician), isCode('bad_request', /after is not a cursor/), after.slice(0, 60));
+    }
+    // A cursor of the oldest-first queue would skip rows in a newest-first list, and the other way round.
+    await assert.rejects(store.listDraftsPage({ limit: 10, after: oldest.next }, physician), isCode('bad_request', /other order/));
+    await assert.rejects(store.listDraftsPage({ state: 'draft', limit: 10, after: newest.next }, physician), isCode('bad_request', /other order/));
+    await assert.rejects(store.listDrafts({ limit: 10, after: 'nope' }, physician), isCode('bad_request'));
+    assert.equal((await store.listAuditEvents()).length, eventsBefore, 'a refused page reads nothing');
+    // The genuine cursors still work.
+    assert.equal((await store.listDraftsPage({ limit: 10, after: newest.next }, physician)).drafts.length, 3);
   });
 
   void test('edit: optimistic locking; a stale version is a conflict and overwrites nothing', async (t) => {

@@ -221,7 +221,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     });
   }
 
-  if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, userOf, sessionOf, sessions, ...(now === undefined ? {} : { now }) });
+  if (oidc !== undefined) registerOidcRoutes(app, { options: oidc, store, sendSession, contextOf, userOf, sessionOf });
 
   app.delete('/api/session', async (request, reply) => {
     const user = userOf(request);
@@ -321,11 +321,12 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     refuseIfNeverAllowed(user, 'draft.read');
     // Whoever may read every draft sees every draft; an 'own'-scoped reader (an integration) only its own.
     const onlyOwn = !can(principal(user), 'draft.read');
-    const drafts = await store.listDrafts(
-      { limit: query.limit, ...(query.state === undefined ? {} : { state: query.state }), ...(query.workflow === undefined ? {} : { workflow: query.workflow }), ...(onlyOwn ? { createdBy: user.id } : {}) },
+    const page = await store.listDraftsPage(
+      { limit: query.limit, ...(query.state === undefined ? {} : { state: query.state }), ...(query.workflow === undefined ? {} : { workflow: query.workflow }), ...(onlyOwn ? { createdBy: user.id } : {}), ...(query.after === undefined ? {} : { after: query.after }) },
       actorFor(user, 'draft.read', request),
     );
-    return { drafts };
+    // `next` only while more rows follow: its absence is how a client knows it has them all.
+    return page.next === undefined ? { drafts: page.drafts } : { drafts: page.drafts, next: page.next };
   });
 
   // — received imaging studies (the DICOM storage listener's worklist) —

@@ -11,7 +11,8 @@
  *   a searchset Bundle;
  * - `GET /fhir/R4/Patient/:id/$export`: one collection Bundle of everything the
  *   caller may read about the patient (each SOAP document's resources, each
- *   triage export, each imaging read's report), every resource once; fewer than 500 documents.
+ *   triage export, each imaging read's report), every resource once; fewer than 500 documents
+ *   (the asynchronous export has no such cap).
  * - the same with `Prefer: respond-async` (FHIR Bulk Data): 202 with
  *   `Content-Location: …/fhir/R4/$export-status/:job`; that URL answers 202
  *   with `X-Progress` and `Retry-After` while the job runs, then 200 with the
@@ -34,7 +35,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NorthstationError, notFound, type ErrorCode } from '../../core/errors.ts';
 import { operationOutcome, storedSoapNoteBundle, triageObservations, triageSourceFromStored, type Bundle, type BundleEntry, type FhirExportOptions, type Resource } from '../../fhir/index.ts';
 import { authorise, can, isRole, rules, type Action, type Principal } from '../../records/accounts/policy.ts';
-import type { Actor, DraftStatus, DraftSummary, Patient, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
+import type { Actor, DraftSummary, Patient, RecordsRepository, StoredDraft, User } from '../../records/repository.ts';
 import { BulkExportJobs, type BulkExportLimits, type ExportJob } from './bulk-export.ts';
 import { toClinicalError } from './errors.ts';
 import { storedImagingBundle, storedImagingReport } from './imaging-fhir.ts';
@@ -56,7 +57,7 @@ export interface FhirRoutesOptions {
   bulkExport?: Partial<BulkExportLimits>;
 }
 
-/** At most this many drafts are scanned per request (the store's list limit). */
+/** The store's page size: the most drafts a synchronous request scans, and each page of the asynchronous export's walk. */
 const scanLimit = 500;
 
 export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
@@ -262,28 +263,25 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
 
   /**
    * Every exported document of the patient that `user` may read, newest first
-   * (the synchronous export's order). The store lists at most 500 rows and
-   * has no cursor, so the listing is split by workflow and status (each an
-   * audited worklist.read); a part that reaches the limit refuses the export
-   * rather than answering partially. Parts are read in lifecycle order, so a
-   * document whose status moves on during the listing lands in a part not yet
-   * read (seen twice at worst, then once by id), never in none.
+   * (the synchronous export's order), however many: the store's pages are
+   * walked with its cursor (each page an audited worklist.read). The cursor is
+   * keyed on creation time and insertion order, which never change, so a
+   * document signed or amended during the walk is still listed exactly once,
+   * and one created during it is not listed at all. Only summaries are held
+   * here; the job's byte bounds (bulk-export.ts) limit what is then read.
    */
   async function allReadableDrafts(user: User, request: FastifyRequest, patientId: string): Promise<DraftSummary[]> {
     refuseIfNeverAllowed(user, 'draft.read');
     const onlyOwn = !can(principal(user), 'draft.read');
     const actor = actorFor(user, 'draft.read', request);
-    const byId = new Map<string, DraftSummary>();
-    for (const workflow of exportedWorkflows) {
-      for (const state of lifecycle) {
-        const part = await store.listDrafts({ limit: scanLimit, patientId, workflow, state, ...(onlyOwn ? { createdBy: user.id } : {}) }, actor);
-        if (part.length >= scanLimit) {
-          throw new NorthstationError('payload_too_large', `${scanLimit} or more ${workflow} documents in state ${state} match, more than one export lists; narrow the request (by encounter)`, { workflow, state });
-        }
-        for (const summary of part) byId.set(summary.id, summary);
-      }
-    }
-    return [...byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    const all: DraftSummary[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.listDraftsPage({ limit: scanLimit, patientId, ...(onlyOwn ? { createdBy: user.id } : {}), ...(after === undefined ? {} : { after }) }, actor);
+      for (const summary of page.drafts) if ((exportedWorkflows as readonly string[]).includes(summary.workflow)) all.push(summary);
+      after = page.next;
+    } while (after !== undefined);
+    return all;
   }
 
   /** Each draft read in full (an audited draft.read each), with its patient (one audited patient.read per patient). */
@@ -319,7 +317,6 @@ function documentResources(draft: StoredDraft, patient: Patient, base: FhirExpor
 }
 
 const exportedWorkflows = ['soap-note', 'triage', 'imaging-read'] as const;
-const lifecycle = ['draft', 'signed', 'amended', 'entered-in-error'] as const satisfies readonly DraftStatus[];
 const ndjsonFormats = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 
 /** Whether the client asked for the asynchronous pattern (`Prefer: respond-async`). */

@@ -6,6 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createLogger } from '../../core/log.ts';
+import { buildClinicalApp } from './app.ts';
+import type { OidcOptions } from './oidc.ts';
 import { call, errorOf, harness, seed, type Harness } from './test-helpers.ts';
 import { ssoSession, startTestProvider, throughProvider, type TestProvider } from './oidc-test-support.ts';
 
@@ -273,6 +277,85 @@ test('step-up: only for a sign-on session whose roles may act; signing out befor
     const callback = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
     assert.equal(callback.statusCode, 401, callback.body);
   } finally {
+    await h.close();
+  }
+});
+
+/** Another gateway: a second app on the harness's records store (its own process memory, the same database). */
+function secondGateway(h: Harness, oidc: OidcOptions): FastifyInstance {
+  return buildClinicalApp({
+    store: h.store,
+    imagingDirectory: h.imagingDirectory,
+    oidc,
+    logger: createLogger({ level: 'debug', write: () => undefined }),
+    limits: { loginBurst: 1000 },
+    now: () => h.clock.now,
+  });
+}
+
+test('several gateways: a sign-in started on one completes on another, once; nothing of it is kept in clear', async () => {
+  const h = await harness({ oidc: options() });
+  const other = secondGateway(h, options());
+  try {
+    const start = await h.app.inject({ method: 'GET', url: '/api/oidc/login' });
+    const { callbackQuery, cookie, authorizationUrl } = await throughProvider(issuer, start, 'sub-physician-1');
+    const state = authorizationUrl.searchParams.get('state') ?? '';
+    const rows = JSON.stringify(await h.store.sql.all('SELECT * FROM oidc_logins'));
+    assert.ok(rows.includes('nsenc2:') && !rows.includes(state), 'the login is in the store, keyed without its state in clear');
+
+    const callback = await other.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
+    assert.equal(callback.statusCode, 201, callback.body);
+    const { token } = callback.json<{ token: string }>();
+    assert.equal((await h.app.inject({ method: 'GET', url: '/api/status', headers: bearer(token) })).statusCode, 200, 'the session works on the first gateway too');
+    for (const gateway of [h.app, other]) {
+      const replay = await gateway.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
+      assert.equal(replay.statusCode, 400, 'taken once, through any gateway');
+    }
+    assert.equal(await h.store.countOidcLogins(), 0);
+
+    // A step-up started on the second gateway comes back to the first, and its grant signs on the second.
+    const draftId = (await seed(h, h.ids.nurse)).draftId;
+    const reauth = await other.inject({ method: 'GET', url: '/api/oidc/reauth?purpose=sign', headers: bearer(token) });
+    const back = await throughProvider(issuer, reauth, 'sub-physician-1');
+    const granted = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${back.callbackQuery}`, headers: { cookie: back.cookie } });
+    assert.equal(granted.statusCode, 200, granted.body);
+    const signed = await other.inject({ method: 'POST', url: `/api/drafts/${draftId}/sign`, headers: { ...bearer(token), 'if-match': '"1"' }, payload: {} });
+    assert.equal(signed.statusCode, 200, signed.body);
+  } finally {
+    await other.close();
+    await h.close();
+  }
+});
+
+test('several gateways: maxPendingLogins bounds the logins in progress of all gateways together; they expire by the store clock', async () => {
+  const oidc = { ...options(), maxPendingLogins: 2 };
+  const h = await harness({ oidc });
+  const other = secondGateway(h, oidc);
+  try {
+    const first = await h.app.inject({ method: 'GET', url: '/api/oidc/login' });
+    assert.equal(first.statusCode, 302, first.body);
+    assert.equal((await other.inject({ method: 'GET', url: '/api/oidc/login' })).statusCode, 302);
+    for (const gateway of [h.app, other]) {
+      const refused = await gateway.inject({ method: 'GET', url: '/api/oidc/login' });
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(errorOf(refused).code, 'overloaded');
+    }
+    // Completing one frees its place.
+    const done = await throughProvider(issuer, first, 'sub-physician-2');
+    assert.equal((await other.inject({ method: 'GET', url: `/api/oidc/callback${done.callbackQuery}`, headers: { cookie: done.cookie } })).statusCode, 201);
+    const third = await other.inject({ method: 'GET', url: '/api/oidc/login' });
+    assert.equal(third.statusCode, 302, third.body);
+
+    // Ten minutes on, both are over: the callback is refused and their places are free.
+    const late = await throughProvider(issuer, third, 'sub-physician-2');
+    h.clock.now += 10 * 60 * 1000;
+    const expired = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${late.callbackQuery}`, headers: { cookie: late.cookie } });
+    assert.equal(expired.statusCode, 400, expired.body);
+    assert.equal(await h.store.countOidcLogins(), 0);
+    assert.equal((await h.app.inject({ method: 'GET', url: '/api/oidc/login' })).statusCode, 302);
+    assert.equal((await other.inject({ method: 'GET', url: '/api/oidc/login' })).statusCode, 302);
+  } finally {
+    await other.close();
     await h.close();
   }
 });

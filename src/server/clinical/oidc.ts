@@ -3,11 +3,14 @@
  * `openid-client`: the authorization-code flow with PKCE (S256), `state` and
  * `nonce`.
  *
- * - `GET /api/oidc/login` keeps a pending login server-side (PKCE verifier,
- *   nonce, expiry, and a random browser binding also set as an HttpOnly
- *   cookie) under a random `state`, and redirects to the provider.
- * - `GET /api/oidc/callback` takes the pending login for `state` (single use;
- *   unknown, expired or without its cookie → 400), exchanges the code
+ * - `GET /api/oidc/login` keeps a pending login in the records store (PKCE
+ *   verifier, nonce, expiry, and a random browser binding also set as an
+ *   HttpOnly cookie; `saveOidcLogin`, keyed by a hash of a random `state`, the
+ *   secrets encrypted) and redirects to the provider. Being in the store, not
+ *   in this process, the callback may reach any gateway on the same database.
+ * - `GET /api/oidc/callback` takes the pending login for `state` (single use
+ *   across gateways: one DELETE … RETURNING; unknown, expired or without its
+ *   cookie → 400), exchanges the code
  *   (openid-client checks state, PKCE, the ID token's signature, issuer,
  *   audience, expiry and nonce), maps the role claim to local roles and signs
  *   the user in through the store (`signInExternal`: bound to `sub`, created on
@@ -57,9 +60,10 @@ import * as client from 'openid-client';
 import { NorthstationError } from '../../core/errors.ts';
 import { assertUpstreamAllowed, defaultAllowList, parseAllowList } from '../../engine/openai/allow-list.ts';
 import { isRole, roles as knownRoles, rules, type Action, type Role } from '../../records/accounts/policy.ts';
-import type { LoginContext, RecordsRepository, User } from '../../records/repository.ts';
+import { hashToken } from '../../records/accounts/api-tokens.ts';
+import type { LoginContext, OidcLoginStepUp, RecordsRepository, User } from '../../records/repository.ts';
 import { parse, reauthQuery, type StepUpPurpose } from './schemas.ts';
-import type { ExternalSubject, Session, SessionStore } from './sessions.ts';
+import type { ExternalSubject, Session } from './sessions.ts';
 
 export interface OidcOptions {
   /** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
@@ -98,23 +102,17 @@ export interface OidcRouteDeps {
   userOf: (request: FastifyRequest) => User;
   /** The login session a request came with; undefined for an API token. */
   sessionOf: (request: FastifyRequest) => Session | undefined;
-  /** Where step-up grants are recorded. */
-  sessions: SessionStore;
-  /** The app's clock (pending expiry), in ms. Default: Date.now. Step-up grants expire by the store's clock. */
-  now?: () => number;
   /** The clock compared with times the provider issues (`auth_time`), in ms. Default: Date.now. */
   providerClock?: () => number;
   /** Test seam: hostname resolution for the allow-list. */
   lookupAll?: (hostname: string) => Promise<readonly { address: string }[]>;
 }
 
-interface PendingLogin {
-  verifier: string;
-  nonce: string;
-  binding: string;
-  expiresAt: number;
-  /** Present for a step-up: the session it is for, the purpose, and when it started (provider clock, ms). */
-  stepUp?: { session: Session; external: ExternalSubject; purpose: StepUpPurpose; startedAt: number };
+/** A step-up being started: the session it is for, the purpose, and when it started (provider clock, ms). */
+interface StepUpStart {
+  session: Session;
+  purpose: StepUpPurpose;
+  startedAt: number;
 }
 
 const purposeActions: Readonly<Record<StepUpPurpose, Action>> = { sign: 'draft.sign', amend: 'draft.amend', withdraw: 'draft.withdraw' };
@@ -146,9 +144,8 @@ export function validateOidcOptions(options: OidcOptions): void {
 }
 
 export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): void {
-  const { options, store, sendSession, contextOf, sessions } = deps;
+  const { options, store, sendSession, contextOf } = deps;
   validateOidcOptions(options);
-  const now = deps.now ?? Date.now;
   const providerClock = deps.providerClock ?? Date.now;
   const reauthMaxAgeSeconds = options.reauthMaxAgeSeconds ?? 300;
   const stepUpTtlMs = options.stepUpTtlMs ?? 5 * 60 * 1000;
@@ -160,7 +157,6 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   const ttlMs = options.loginTtlMs ?? 10 * 60 * 1000;
   const maxPending = options.maxPendingLogins ?? 10_000;
   const secure = new URL(options.redirectUri).protocol === 'https:';
-  const pending = new Map<string, PendingLogin>();
   let configuration: Promise<client.Configuration> | undefined;
 
   const discover = (): Promise<client.Configuration> => {
@@ -186,21 +182,28 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     return configuration;
   };
 
-  const prune = (): void => {
-    const at = now();
-    for (const [state, login] of pending) if (login.expiresAt <= at) pending.delete(state);
-  };
-
-  /** Keeps a pending login (or step-up) under a fresh state; returns the provider URL and the binding cookie. */
-  const startAtProvider = async (stepUp: PendingLogin['stepUp']): Promise<{ target: URL; cookie: string }> => {
+  /**
+   * Keeps a pending login (or step-up) in the records store under a fresh
+   * state, so the callback may reach any gateway on that store; returns the
+   * provider URL and the binding cookie. Past `maxPending` logins in progress
+   * (all gateways together) the store refuses it as 'overloaded'.
+   */
+  const startAtProvider = async (stepUp: StepUpStart | undefined): Promise<{ target: URL; cookie: string }> => {
     const config = await discover();
-    prune();
-    if (pending.size >= maxPending) throw new NorthstationError('overloaded', 'too many sign-ins are in progress; try again shortly');
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
     const binding = randomBytes(24).toString('base64url');
-    pending.set(state, { verifier, nonce, binding, expiresAt: now() + ttlMs, ...(stepUp === undefined ? {} : { stepUp }) });
+    await store.saveOidcLogin({
+      state,
+      verifier,
+      nonce,
+      browserBinding: binding,
+      ttlMs,
+      maxPending,
+      // The session by id and token hash, never the token: the store must not hold what signs a request in.
+      ...(stepUp === undefined ? {} : { stepUp: { sessionId: stepUp.session.id, sessionTokenHash: hashToken(stepUp.session.token), purpose: stepUp.purpose, startedAt: stepUp.startedAt } }),
+    });
     const target = client.buildAuthorizationUrl(config, {
       redirect_uri: options.redirectUri,
       scope: options.scope ?? 'openid profile',
@@ -228,11 +231,10 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       throw new NorthstationError('forbidden', `no role of yours may ${action}, so there is nothing to re-authenticate for`, { userId: user.id, action });
     }
     const session = deps.sessionOf(request);
-    const external = session?.external;
-    if (session === undefined || external === undefined) {
+    if (session?.external === undefined) {
       throw new NorthstationError('bad_request', 'only a session opened by single sign-on re-authenticates at the identity provider; send your password with the request instead', { field: 'purpose' });
     }
-    const { target, cookie } = await startAtProvider({ session, external, purpose, startedAt: providerClock() });
+    const { target, cookie } = await startAtProvider({ session, purpose, startedAt: providerClock() });
     void reply.header('cache-control', 'no-store').header('set-cookie', cookie);
     if (wantsJson(request)) return reply.code(200).send({ location: target.href });
     return reply.code(302).header('location', target.href).send();
@@ -241,20 +243,16 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   app.get('/api/oidc/callback', async (request, reply) => {
     const query = new URL(request.url, 'http://callback.invalid').search;
     const state = new URLSearchParams(query).get('state') ?? '';
-    const login = pending.get(state);
-    if (login !== undefined) pending.delete(state);
-    if (login === undefined || login.expiresAt <= now() || !sameSecret(cookieOf(request, bindingCookie), login.binding)) {
+    // Taken (deleted) whatever follows: a callback is single use even when its browser check fails, across gateways.
+    const login = await store.takeOidcLogin(state);
+    if (login === undefined || !sameSecret(cookieOf(request, bindingCookie), login.browserBinding)) {
       throw new NorthstationError('bad_request', 'this sign-in is unknown, already used or expired (or started in another browser): start again at /api/oidc/login', { field: 'state' });
     }
-    const { stepUp } = login;
-    // The session may have been signed out or expired (through any gateway) while the user was at the provider.
-    if (stepUp !== undefined && (await sessions.session(stepUp.session.token))?.id !== stepUp.session.id) {
-      throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
-    }
+    const stepUp = login.stepUp === undefined ? undefined : await stepUpSession(store, login.stepUp);
     const context: LoginContext = { ...contextOf(request), client: stepUp === undefined ? 'oidc' : 'oidc-reauth' };
     /** A failed step-up: audited for the session's user, then thrown. */
     const refuseStepUp = async (error: NorthstationError): Promise<never> => {
-      if (stepUp !== undefined) await auditStepUpFailure(store, stepUp.external, stepUp.session.user, context);
+      if (stepUp !== undefined) await auditStepUpFailure(store, stepUp.external, stepUp.user, context);
       throw error;
     };
     const config = await discover();
@@ -278,10 +276,10 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     if (stepUp !== undefined) {
       const { issuer: boundIssuer, subject } = stepUp.external;
       if (claims.iss !== boundIssuer || claims.sub !== subject) {
-        return refuseStepUp(new NorthstationError('forbidden', 'a different person signed in at the identity provider: only the signed-in user can re-authenticate for this session', { userId: stepUp.session.user.id }));
+        return refuseStepUp(new NorthstationError('forbidden', 'a different person signed in at the identity provider: only the signed-in user can re-authenticate for this session', { userId: stepUp.user.id }));
       }
       if (!freshAuthentication(claims.auth_time, stepUp.startedAt, providerClock(), skewSeconds)) {
-        return refuseStepUp(new NorthstationError('unauthorized', 'the identity provider did not authenticate you afresh: re-authentication must happen after it was asked for', { userId: stepUp.session.user.id }));
+        return refuseStepUp(new NorthstationError('unauthorized', 'the identity provider did not authenticate you afresh: re-authentication must happen after it was asked for', { userId: stepUp.user.id }));
       }
     }
     let roleValues = claims[roleClaim];
@@ -303,12 +301,34 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`).header('cache-control', 'no-store');
     if (stepUp === undefined) return sendSession(reply, user, { issuer: claims.iss, subject: claims.sub });
     // Roles need no copying onto the session: signInExternal wrote the provider's to the users table, which every lookup reads.
-    const grant = user.id === stepUp.session.user.id ? await sessions.grantStepUp(stepUp.session, stepUp.purpose, stepUpTtlMs) : undefined;
+    const grant = user.id === stepUp.user.id ? await store.grantStepUp(stepUp.sessionId, stepUp.purpose, stepUpTtlMs) : undefined;
     if (grant === undefined) {
       throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
     }
     return reply.code(200).send({ stepUp: { purpose: grant.purpose, expiresAt: new Date(grant.expiresAt).toISOString() } });
   });
+}
+
+/** A step-up's session as it is now, with what the callback checks the provider's answer against. */
+interface LiveStepUp {
+  sessionId: string;
+  user: User;
+  external: ExternalSubject;
+  purpose: string;
+  startedAt: number;
+}
+
+/**
+ * The live session a pending step-up was started for, found by its token
+ * hash; 'unauthorized' when it was signed out or expired (through any
+ * gateway) while the user was at the provider.
+ */
+async function stepUpSession(store: RecordsRepository, pending: OidcLoginStepUp): Promise<LiveStepUp> {
+  const session = await store.findSession(pending.sessionTokenHash);
+  if (session?.id !== pending.sessionId || session.external === null) {
+    throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
+  }
+  return { sessionId: session.id, user: session.user, external: session.external, purpose: pending.purpose, startedAt: pending.startedAt };
 }
 
 /**

@@ -58,7 +58,7 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/drafts/:id/sign', summary: "Sign a draft, re-authenticating with the password (single sign-on users: after GET /api/oidc/reauth?purpose=sign, without one); a draft whose content does not match its workflow's content schema is 422 schema_violation", auth: true, body: signBody, ifMatch: true, ok: { status: 200, description: 'The signed document' } },
   { method: 'POST', url: '/api/drafts/:id/amend', summary: "Amend a signed document with a reason and re-authentication (the password, or a step-up for purpose=amend); the content must match the workflow's content schema, else 422 schema_violation", auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
   { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error', with re-authentication (the password, or a step-up for purpose=withdraw)", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
-  { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[] }' } },
+  { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content), a page at a time: pass the answer\'s next as ?after= for the following page (oldest first for state=draft, newest first otherwise)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[], next?: string } (next absent on the last page)' } },
   {
     method: 'POST',
     url: '/api/imaging/uploads',
@@ -94,7 +94,7 @@ export const routeDocs: readonly RouteDoc[] = [
     method: 'GET',
     url: '/fhir/R4/Patient/:id/$export',
     summary:
-      "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, imaging reads' DiagnosticReports (with ImagingStudy), Provenance, Device (audited reads), as one Bundle (fewer than 500 documents). With Prefer: respond-async (FHIR Bulk Data), 202 with Content-Location: the status URL (GET /fhir/R4/$export-status/{job}); at most 3 live jobs per user (429) and 20 in all (503). Errors are OperationOutcomes",
+      "Everything the caller may read about a patient: SOAP documents' resources, triage Observations, imaging reads' DiagnosticReports (with ImagingStudy), Provenance, Device (audited reads), as one Bundle (fewer than 500 documents). With Prefer: respond-async (FHIR Bulk Data), any number of documents (bounded by the job's size), 202 with Content-Location: the status URL (GET /fhir/R4/$export-status/{job}); at most 3 live jobs per user (429) and 20 in all (503). Errors are OperationOutcomes",
     auth: true,
     fhir: true,
     ok: { status: 200, description: 'Bundle (type collection); 202 with Content-Location when asked for the asynchronous export' },

@@ -69,6 +69,8 @@ export const worklistQuery = z.strictObject({
   state: z.enum(draftStates).optional(),
   workflow: text(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The previous page's `next`; the store checks it is one of its cursors (400 otherwise). */
+  after: z.string().min(1).max(200).optional(),
 });
 
 /** `GET /api/studies`: received DICOM studies, optionally of one modality (a DICOM CS code such as CT or MR). */

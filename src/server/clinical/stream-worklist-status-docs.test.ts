@@ -178,6 +178,26 @@ test('GET /api/worklist: by state, drafts awaiting review oldest first, summarie
   assert.equal((await h.store.verifyAuditChain()).ok, true);
 });
 
+test('GET /api/worklist: pages follow next through ?after=, each row once; a forged cursor is 400', async () => {
+  const h = await fresh();
+  const seeded: string[] = [];
+  for (let i = 0; i < 5; i++) seeded.push((await seed(h, h.ids.nurse)).draftId);
+  const seen: string[] = [];
+  let url = '/api/worklist?state=draft&limit=2';
+  for (let page = 0; page < 10; page++) {
+    const response = await call(h, 'nurse', { method: 'GET', url });
+    assert.equal(response.statusCode, 200, response.body);
+    const body = response.json<{ drafts: DraftSummary[]; next?: string }>();
+    seen.push(...body.drafts.map((row) => row.id));
+    if (body.next === undefined) break;
+    url = `/api/worklist?state=draft&limit=2&after=${encodeURIComponent(body.next)}`;
+  }
+  assert.deepEqual(seen, seeded, 'oldest first, every row once, and the walk ends');
+  const forged = await call(h, 'nurse', { method: 'GET', url: '/api/worklist?after=bm90LWEtY3Vyc29y' });
+  assert.equal(forged.statusCode, 400);
+  assert.equal(errorOf(forged).code, 'bad_request');
+});
+
 test('GET /api/worklist: a bad query is 400 naming the field; admin is refused', async () => {
   const h = await fresh();
   for (const [url, field] of [['/api/worklist?state=final', 'query.state'], ['/api/worklist?limit=0', 'query.limit'], ['/api/worklist?limit=501', 'query.limit'], ['/api/worklist?x=1', 'query']] as const) {
