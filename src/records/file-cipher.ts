@@ -12,7 +12,9 @@
  *
  * Layout: "NSFILE1\n" (8 bytes), IV (12), auth tag (16), ciphertext.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { NorthstationError } from '../core/errors.ts';
 
 const magic = Buffer.from('NSFILE1\n', 'latin1');
@@ -43,3 +45,33 @@ export function openFile(sealed: Buffer, key: Buffer, binding: string): Buffer {
     throw new NorthstationError('internal', 'an encrypted file failed authentication (corrupted, tampered, or another instance’s file)', {}, { cause: error });
   }
 }
+
+/**
+ * Seals `plaintext` and writes it as `path` (folder 0700, file 0600): under a
+ * temporary name, fsynced, then renamed, so `path` either holds the whole
+ * sealed file or does not exist. Returns the file key and the plaintext's
+ * SHA-256, for the row that records it.
+ */
+export async function writeSealedFile(path: string, plaintext: Buffer, binding: string): Promise<{ key: Buffer; sha256: string }> {
+  const { sealed, key } = sealFile(plaintext, binding);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.partial`;
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await handle.writeFile(sealed);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, path);
+  return { key, sha256: sha256Hex(plaintext) };
+}
+
+/** Reads and opens a sealed file, checking the plaintext against the SHA-256 recorded for it (`what` names it in the error). */
+export async function readSealedFile(path: string, key: Buffer, binding: string, expectedSha256: string, what: string): Promise<Buffer> {
+  const plaintext = openFile(await readFile(path), key, binding);
+  if (sha256Hex(plaintext) !== expectedSha256) throw new NorthstationError('internal', `${what} does not match its recorded SHA-256`);
+  return plaintext;
+}
+
+const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

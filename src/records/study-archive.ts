@@ -9,12 +9,12 @@
  * file no row points to, never a row without a file. A duplicate's file is
  * removed again.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { NorthstationError } from '../core/errors.ts';
 import type { Actor } from './audit.ts';
-import { openFile, sealFile } from './file-cipher.ts';
+import { readSealedFile, writeSealedFile } from './file-cipher.ts';
 import type { NewStudyInstance, RecordsRepository, StoredStudyInstance } from './repository.ts';
 
 export type ArchivedInstance = Omit<NewStudyInstance, 'filePath' | 'fileKey' | 'byteSize' | 'sha256'> & { file: Buffer };
@@ -30,25 +30,13 @@ export class StudyArchive {
 
   async receive(instance: ArchivedInstance, actor: Actor): Promise<'stored' | 'duplicate'> {
     const { file, ...meta } = instance;
-    const { sealed, key } = sealFile(file, meta.sopInstanceUid);
     const month = new Date().toISOString().slice(0, 7);
-    const folder = join(this.directory, month);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const name = `${randomUUID()}.dcm.nsenc`;
-    const path = join(folder, name);
-    const temporary = `${path}.partial`;
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(sealed);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    const path = join(this.directory, month, `${randomUUID()}.dcm.nsenc`);
+    const { key, sha256 } = await writeSealedFile(path, file, meta.sopInstanceUid);
     let outcome: 'stored' | 'duplicate';
     try {
       outcome = await this.#store.recordStudyInstance(
-        { ...meta, filePath: relative(this.directory, path).split(sep).join('/'), fileKey: key.toString('base64'), byteSize: file.length, sha256: createHash('sha256').update(file).digest('hex') },
+        { ...meta, filePath: relative(this.directory, path).split(sep).join('/'), fileKey: key.toString('base64'), byteSize: file.length, sha256 },
         actor,
       );
     } catch (error) {
@@ -64,8 +52,7 @@ export class StudyArchive {
     const instance = await this.#store.getStudyInstance(sopInstanceUid, actor);
     const path = resolve(this.directory, instance.filePath);
     if (!path.startsWith(this.directory + sep)) throw new NorthstationError('internal', 'a study file path points outside the imaging folder');
-    const file = openFile(await readFile(path), Buffer.from(instance.fileKey, 'base64'), sopInstanceUid);
-    if (createHash('sha256').update(file).digest('hex') !== instance.sha256) throw new NorthstationError('internal', 'a study file does not match its recorded SHA-256');
+    const file = await readSealedFile(path, Buffer.from(instance.fileKey, 'base64'), sopInstanceUid, instance.sha256, 'a study file');
     return { instance, file };
   }
 }

@@ -12,12 +12,12 @@
  * read a draft made from it). An upload no draft names expires after 24 h:
  * `sweep` deletes the rows (audited) and then the files.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { NorthstationError } from '../../core/errors.ts';
 import type { Actor } from '../../records/audit.ts';
-import { openFile, sealFile } from '../../records/file-cipher.ts';
+import { readSealedFile, writeSealedFile } from '../../records/file-cipher.ts';
 import type { RecordsRepository, StoredUpload } from '../../records/repository.ts';
 import { newUploadId, uploadBinding } from '../../records/uploads.ts';
 import { isUploadMediaType, type UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
@@ -46,22 +46,12 @@ export class ImageUploads {
   /** Seals and records the file, owned by `actor`. Audit: 'upload.create'. */
   async put(actor: Actor, mediaType: UploadMediaType, bytes: Buffer): Promise<StoredUpload> {
     const id = newUploadId();
-    const { sealed, key } = sealFile(bytes, uploadBinding(id));
-    await mkdir(this.directory, { recursive: true, mode: 0o700 });
     // The file name is not the id, so an id in an audit event or a log points at no file.
     const path = join(this.directory, `${randomUUID()}.nsenc`);
-    const temporary = `${path}.partial`;
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(sealed);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    const { key, sha256 } = await writeSealedFile(path, bytes, uploadBinding(id));
     try {
       return await this.#store.recordUpload(
-        { id, mediaType, byteSize: bytes.length, sha256: sha256(bytes), fileKey: key.toString('base64'), filePath: `uploads/${path.slice(this.directory.length + 1)}` },
+        { id, mediaType, byteSize: bytes.length, sha256, fileKey: key.toString('base64'), filePath: `uploads/${path.slice(this.directory.length + 1)}` },
         actor,
       );
     } catch (error) {
@@ -74,8 +64,7 @@ export class ImageUploads {
   async open(id: string, actor: Actor): Promise<OpenedUpload> {
     const upload = await this.#store.getUpload(id, actor);
     if (!isUploadMediaType(upload.mediaType)) throw new NorthstationError('internal', 'an upload names no known media type');
-    const bytes = openFile(await readFile(this.#pathOf(upload.filePath)), Buffer.from(upload.fileKey, 'base64'), uploadBinding(id));
-    if (sha256(bytes) !== upload.sha256) throw new NorthstationError('internal', 'an upload file does not match its recorded SHA-256');
+    const bytes = await readSealedFile(this.#pathOf(upload.filePath), Buffer.from(upload.fileKey, 'base64'), uploadBinding(id), upload.sha256, 'an upload file');
     return { upload, mediaType: upload.mediaType, bytes };
   }
 
@@ -97,4 +86,3 @@ export class ImageUploads {
   }
 }
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
