@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildLlamaServer, checkServerBinary } from '../../engine/llama-server/index.ts';
 import { createBuildReporter } from '../../engine/llama-server/build-progress.ts';
+import { processOutput, type CommandOutput } from '../command-output.ts';
 
 const usage = `usage: northstation engine build [--server PATH] [--cuda | --no-cuda] [--jobs N]
 
@@ -19,15 +20,6 @@ and the flags: a second call returns at once. About 10 minutes on 2 cores. Print
   --no-cuda      build for the CPU only
   --jobs N       parallel compile jobs (default: physical cores)`;
 
-export interface CommandOutput {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processOutput: CommandOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 export async function run(args: string[], output: CommandOutput = processOutput): Promise<number> {
   const [sub, ...rest] = args;

@@ -13,6 +13,7 @@ import { projectorShapeNames, projectorTypeNames, type ProjectorShapeName, type 
 import { planSyntheticProjector, writeSyntheticProjector } from '../../engine/synthetic/projector-writer.ts';
 import { quantNames, shapeNames, type QuantName, type ShapeName } from '../../engine/synthetic/shapes.ts';
 import { formatBytes } from '../progress.ts';
+import { processOutput, type CommandOutput } from '../command-output.ts';
 
 const usage = `usage: northstation synth-model [--shape SHAPE] [--quant QUANT] --out FILE [--seed N] [--force]
        northstation synth-model --lora [--shape SHAPE] [--rank N] [--alpha A] [--arch NAME] --out FILE [--seed N] [--force]
@@ -56,16 +57,6 @@ function isParseArgsError(error: unknown): error is Error {
   return error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
 }
 
-/** Where the command's text goes; tests pass their own. */
-export interface CommandOutput {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processOutput: CommandOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 export async function run(args: string[], output: CommandOutput = processOutput): Promise<number> {
   let request: Request;
