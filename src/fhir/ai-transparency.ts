@@ -52,6 +52,12 @@ export function signers(lifecycle: Lifecycle): { userId: string; at: string }[] 
   ];
 }
 
+/** One Practitioner per clinician in the document: its creator (when a person) and every signer, once each. */
+export function documentPractitioners(createdBy: string | null, signedBy: readonly { userId: string }[], userNames: Readonly<Record<string, string>> | undefined): Resource[] {
+  const userIds = [...new Set([...(createdBy === null ? [] : [createdBy]), ...signedBy.map((signer) => signer.userId)])];
+  return userIds.map((userId) => practitionerResource(userId, userNames?.[userId]));
+}
+
 /** The AI model as a Device: version = the model id, identifier = the model file's SHA-256 when known. */
 export function aiDevice(provenance: DraftProvenance): Resource {
   const { model } = provenance;

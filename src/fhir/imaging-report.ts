@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import { badRequest } from '../core/errors.ts';
 import type { Patient, Signature, StoredDraft } from '../records/repository.ts';
 import type { Draft } from '../workflows/draft.ts';
-import { aiAssertedLabel, aiDevice, aiProvenance, fhirStatus, signers, type Lifecycle } from './ai-transparency.ts';
+import { aiAssertedLabel, aiDevice, aiProvenance, documentPractitioners, fhirStatus, signers, type Lifecycle } from './ai-transparency.ts';
 import { defaultFhirBaseUrl, fhirId, localSystems, loinc, patientResource, practitionerResource, referenceTo } from './ids.ts';
 import { narrative } from './narrative.ts';
 import type { FhirExportOptions } from './soap-composition.ts';
@@ -136,8 +136,7 @@ export function imagingReport(source: ImagingReportSource, options: Pick<FhirExp
   const patient = patientResource(source.patient);
   const device = aiDevice(provenance);
   const signedBy = signers(lifecycle);
-  const userIds = [...new Set([...(source.createdBy === null ? [] : [source.createdBy]), ...signedBy.map((signer) => signer.userId)])];
-  const practitioners = userIds.map((userId) => practitionerResource(userId, options.userNames?.[userId]));
+  const practitioners = documentPractitioners(source.createdBy, signedBy, options.userNames);
   const interpreters = [...new Set(signedBy.map((signer) => signer.userId))].map((userId) => referenceTo(practitionerResource(userId)));
 
   const imagingStudy: Resource | null =

@@ -9,7 +9,7 @@ import { badRequest } from '../core/errors.ts';
 import type { Patient, Signature, StoredDraft } from '../records/repository.ts';
 import type { Draft } from '../workflows/draft.ts';
 import type { SoapNoteContent, SoapStatement } from '../workflows/soap-note/index.ts';
-import { aiAssertedLabel, aiDevice, aiProvenance, fhirStatus, signers, type Lifecycle } from './ai-transparency.ts';
+import { aiAssertedLabel, aiDevice, aiProvenance, documentPractitioners, fhirStatus, signers, type Lifecycle } from './ai-transparency.ts';
 import { defaultFhirBaseUrl, fhirId, localSystems, loinc, patientResource, practitionerResource, referenceTo } from './ids.ts';
 import { narrative, type NarrativeBlock } from './narrative.ts';
 import type { Bundle, Resource } from './types.ts';
@@ -117,8 +117,7 @@ export function soapNoteBundle(source: SoapDocumentSource, options: FhirExportOp
   const patient = patientResource(source.patient);
   const device = aiDevice(provenance);
   const signedBy = signers(lifecycle);
-  const userIds = [...new Set([...(source.createdBy === null ? [] : [source.createdBy]), ...signedBy.map((signer) => signer.userId)])];
-  const practitioners = userIds.map((userId) => practitionerResource(userId, options.userNames?.[userId]));
+  const practitioners = documentPractitioners(source.createdBy, signedBy, options.userNames);
   const practitionerOf = (userId: string): Resource => practitioners.find((practitioner) => practitioner.id === fhirId(userId)) ?? practitionerResource(userId);
   const date = signedBy.at(-1)?.at ?? provenance.createdAt;
 

@@ -177,13 +177,7 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
         // Yield to the event loop between documents: the store may answer synchronously, and status polls must be served meanwhile.
         await setImmediate();
         if (job.cancelled) return;
-        const draft = await store.getDraft(summary.id, actor);
-        authorise(principal(user), 'draft.read', draft);
-        let patient = patients.get(draft.patientId);
-        if (patient === undefined) {
-          patient = await store.getPatient(draft.patientId, actor);
-          patients.set(draft.patientId, patient);
-        }
+        const { draft, patient } = await loadDocument(summary.id, user, actor, patients);
         for (const resource of documentResources(draft, patient, base)) {
           const key = `${resource.resourceType}/${resource.id ?? ''}`;
           if (seen.has(key)) continue;
@@ -289,17 +283,20 @@ export function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Pr
     const actor = actorFor(user, 'draft.read', request);
     const patients = new Map<string, Patient>();
     const loaded: { draft: StoredDraft; patient: Patient }[] = [];
-    for (const summary of summaries) {
-      const draft = await store.getDraft(summary.id, actor);
-      authorise(principal(user), 'draft.read', draft);
-      let patient = patients.get(draft.patientId);
-      if (patient === undefined) {
-        patient = await store.getPatient(draft.patientId, actor);
-        patients.set(draft.patientId, patient);
-      }
-      loaded.push({ draft, patient });
-    }
+    for (const summary of summaries) loaded.push(await loadDocument(summary.id, user, actor, patients));
     return loaded;
+  }
+
+  /** One draft read in full (an audited draft.read) and its patient, read once per `patients` cache (an audited patient.read). */
+  async function loadDocument(id: string, user: User, actor: Actor, patients: Map<string, Patient>): Promise<{ draft: StoredDraft; patient: Patient }> {
+    const draft = await store.getDraft(id, actor);
+    authorise(principal(user), 'draft.read', draft);
+    let patient = patients.get(draft.patientId);
+    if (patient === undefined) {
+      patient = await store.getPatient(draft.patientId, actor);
+      patients.set(draft.patientId, patient);
+    }
+    return { draft, patient };
   }
 
   return Promise.resolve();
