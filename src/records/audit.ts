@@ -9,6 +9,7 @@
  * serialises writers, so two events never take the same seq).
  */
 import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
+import { NorthstationError } from '../core/errors.ts';
 import type { SqlExecutor } from './sql/database.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -104,6 +105,57 @@ export async function listAuditEvents(db: SqlExecutor, filter: { resourceId?: st
   const rows = filter.resourceId === undefined
     ? await db.all('SELECT * FROM audit_events ORDER BY seq')
     : await db.all('SELECT * FROM audit_events WHERE resource_id = ? ORDER BY seq', [filter.resourceId]);
+  return rows.map(rowToAuditEvent);
+}
+
+/** The audit search (`RecordsRepository.searchAuditEvents`): the shape is repeated here so audit.ts needs nothing from repository.ts. */
+export interface AuditEventSearch {
+  action?: string;
+  userId?: string;
+  resourceId?: string;
+  from?: string;
+  to?: string;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** The most events one search returns. */
+export const maxAuditSearchLimit = 1000;
+
+const auditInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Events matching every given field, newest first. Instants are compared as
+ * text, which orders them rightly because every event's `at` is
+ * `Date.toISOString()`; so `from` and `to` must be in exactly that form.
+ */
+export async function searchAuditEvents(db: SqlExecutor, filter: AuditEventSearch): Promise<AuditEvent[]> {
+  if (!Number.isSafeInteger(filter.limit) || filter.limit < 1 || filter.limit > maxAuditSearchLimit) {
+    throw new NorthstationError('bad_request', `limit must be an integer from 1 to ${maxAuditSearchLimit}`, { field: 'limit' });
+  }
+  for (const field of ['from', 'to'] as const) {
+    const value = filter[field];
+    if (value !== undefined && !auditInstant.test(value)) throw new NorthstationError('bad_request', `${field} must be an ISO instant such as 2026-01-01T08:00:00.000Z`, { field });
+  }
+  if (filter.beforeSeq !== undefined && (!Number.isSafeInteger(filter.beforeSeq) || filter.beforeSeq < 1)) {
+    throw new NorthstationError('bad_request', 'beforeSeq must be a positive integer', { field: 'beforeSeq' });
+  }
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const conditions = [
+    ['action = ?', filter.action],
+    ['user_id = ?', filter.userId],
+    ['resource_id = ?', filter.resourceId],
+    ['at >= ?', filter.from],
+    ['at < ?', filter.to],
+    ['seq < ?', filter.beforeSeq],
+  ] as const;
+  for (const [condition, value] of conditions) {
+    if (value === undefined) continue;
+    where.push(condition);
+    params.push(value);
+  }
+  const rows = await db.all(`SELECT * FROM audit_events ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   return rows.map(rowToAuditEvent);
 }
 

@@ -79,12 +79,17 @@ export async function bumpDraftVersion(tx: SqlExecutor, id: string, from: number
   if (result.changes !== 1) throw conflict(`draft ${id} changed concurrently`, { id, expectedVersion: from });
 }
 
+const sqlOrders: Readonly<Record<string, 'ASC' | 'DESC' | undefined>> = { oldest: 'ASC', newest: 'DESC' };
+
 /** One page of the worklist, and the scope its audit event names (the filter, without the cursor). */
-export async function selectDraftPage(tx: SqlExecutor, filter: DraftListFilter): Promise<{ page: DraftPage; scope: string }> {
+export async function selectDraftPage(tx: SqlExecutor, cipher: FieldCipher, filter: DraftListFilter): Promise<{ page: DraftPage; scope: string }> {
   if (!Number.isSafeInteger(filter.limit) || filter.limit < 1 || filter.limit > 500) {
     throw new NorthstationError('bad_request', 'limit must be an integer from 1 to 500', { field: 'limit' });
   }
-  const order = filter.state === 'draft' ? 'ASC' : 'DESC';
+  // Checked at run time too: the order reaches the SQL text.
+  const order = sqlOrders[filter.order ?? (filter.state === 'draft' ? 'oldest' : 'newest')];
+  if (order === undefined) throw new NorthstationError('bad_request', 'order must be oldest or newest', { field: 'order' });
+  const withPatients = filter.withPatients === true;
   const where: string[] = [];
   const params: SqlValue[] = [];
   const conditions = [
@@ -109,13 +114,13 @@ export async function selectDraftPage(tx: SqlExecutor, filter: DraftListFilter):
   // rowid keeps insertion order among drafts created in the same millisecond (an explicit column on PostgreSQL);
   // one row more than the page tells whether another page follows, so the last page carries no cursor.
   const rows = await tx.all(
-    `SELECT d.id, d.encounter_id, e.patient_id, d.workflow, d.status, d.version, d.created_by, d.created_at, d.rowid AS row_key
-     FROM drafts d JOIN encounters e ON e.id = d.encounter_id
+    `SELECT d.id, d.encounter_id, e.patient_id, d.workflow, d.status, d.version, d.created_by, d.created_at, d.rowid AS row_key${withPatients ? ', p.display_name AS patient_name' : ''}
+     FROM drafts d JOIN encounters e ON e.id = d.encounter_id${withPatients ? ' JOIN patients p ON p.id = e.patient_id' : ''}
      ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
      ORDER BY d.created_at ${order}, d.rowid ${order} LIMIT ?`,
     [...params, filter.limit + 1],
   );
-  const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`]), ...(filter.patientId === undefined ? [] : [`patient=${filter.patientId}`]), ...(filter.encounterId === undefined ? [] : [`encounter=${filter.encounterId}`])];
+  const scope = [filter.state === undefined ? 'state=any' : `state=${filter.state}`, ...(filter.order === undefined ? [] : [`order=${filter.order}`]), ...(filter.workflow === undefined ? [] : [`workflow=${filter.workflow}`]), ...(filter.createdBy === undefined ? [] : [`createdBy=${filter.createdBy}`]), ...(filter.patientId === undefined ? [] : [`patient=${filter.patientId}`]), ...(filter.encounterId === undefined ? [] : [`encounter=${filter.encounterId}`])];
   const shown = rows.slice(0, filter.limit);
   const last = shown.at(-1);
   const drafts = shown.map((row) => ({
@@ -127,6 +132,7 @@ export async function selectDraftPage(tx: SqlExecutor, filter: DraftListFilter):
     version: num(row, 'version'),
     createdBy: str(row, 'created_by'),
     createdAt: str(row, 'created_at'),
+    ...(withPatients ? { patient: { id: str(row, 'patient_id'), displayName: cipher.decrypt(str(row, 'patient_name'), binding('patients', 'display_name', str(row, 'patient_id'))) } } : {}),
   }));
   const page: DraftPage = rows.length > filter.limit && last !== undefined
     ? { drafts, next: encodeDraftCursor(order, str(last, 'created_at'), num(last, 'row_key')) }
@@ -159,7 +165,7 @@ function decodeDraftCursor(cursor: string, order: 'ASC' | 'DESC'): { createdAt: 
   if (!Array.isArray(decoded) || decoded.length !== 3) throw refuse('not a cursor the store issued');
   const [direction, createdAt, rowid] = decoded as unknown[];
   if (direction !== 'a' && direction !== 'd') throw refuse('not a cursor the store issued');
-  if (direction !== (order === 'ASC' ? 'a' : 'd')) throw refuse('issued for the other order (state=draft lists oldest first)');
+  if (direction !== (order === 'ASC' ? 'a' : 'd')) throw refuse('issued for the other order (state=draft lists oldest first unless order says otherwise)');
   if (typeof createdAt !== 'string' || !isoInstant.test(createdAt)) throw refuse('not a cursor the store issued');
   if (typeof rowid !== 'number' || !Number.isSafeInteger(rowid) || rowid < 1) throw refuse('not a cursor the store issued');
   return { createdAt, rowid };

@@ -56,7 +56,7 @@ export async function selectSession(db: SqlExecutor, tokenHash: string, now: Dat
   // The user's columns are read with the session, every time: roles changed since sign-in apply now.
   const row = await db.get(
     `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.external_issuer, s.external_subject, s.step_up_purpose, s.step_up_expires_at,
-            u.username, u.display_name, u.roles, u.created_at AS user_created_at
+            u.username, u.display_name, u.roles, u.created_at AS user_created_at, u.language
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`,
     [tokenHash, at],
@@ -68,7 +68,7 @@ export async function selectSession(db: SqlExecutor, tokenHash: string, now: Dat
   const stepUpExpiresAt = optStr(row, 'step_up_expires_at');
   return {
     id: str(row, 'id'),
-    user: rowToUser({ id: row.user_id, username: row.username, display_name: row.display_name, roles: row.roles, created_at: row.user_created_at }),
+    user: rowToUser({ id: row.user_id, username: row.username, display_name: row.display_name, roles: row.roles, created_at: row.user_created_at, language: row.language }),
     createdAt: str(row, 'created_at'),
     expiresAt: str(row, 'expires_at'),
     external: issuer === null || subject === null ? null : { issuer, subject },

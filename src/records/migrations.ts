@@ -254,6 +254,32 @@ export const migrations: readonly Migration[] = [
       ${refuse('oidc_logins', 'UPDATE', 'state_hash, created_at, expires_at')}
     `,
   },
+  {
+    version: 8,
+    name: 'web UI: user language, audit search, single sign-on codes',
+    // The language the web UI shows a user (users.ts setUserLanguage); the indexes serve the audit search
+    // (audit.ts searchAuditEvents: by action or user, newest first, and by time). A sign-in started by the
+    // web UI (oidc_logins.client 'web') ends in a redirect carrying a one-time code, not the session token;
+    // the code is kept here (oidc-exchanges.ts) until the browser swaps it for a session, on any gateway.
+    sql: `
+      ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'fr'));
+      CREATE INDEX audit_events_action ON audit_events(action, seq);
+      CREATE INDEX audit_events_user ON audit_events(user_id, seq);
+      CREATE INDEX audit_events_at ON audit_events(at);
+      ALTER TABLE oidc_logins ADD COLUMN client TEXT;   -- 'web': the callback redirects to the web UI with a one-time code
+      CREATE TABLE oidc_exchange_codes (
+        code_hash TEXT PRIMARY KEY,            -- SHA-256 (hex) of the one-time code; the code itself is never stored
+        user_id TEXT NOT NULL REFERENCES users(id),
+        external_issuer TEXT NOT NULL,         -- the provider identity the session will be bound to
+        external_subject TEXT NOT NULL,
+        browser_binding_hash TEXT NOT NULL,    -- SHA-256 (hex) of the sign-in's browser cookie: only that browser redeems it
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX oidc_exchange_codes_expires ON oidc_exchange_codes(expires_at);
+      ${refuse('oidc_exchange_codes', 'UPDATE')}
+    `,
+  },
 ];
 
 /** The newest schema version a migration list reaches. */

@@ -52,7 +52,7 @@ export async function insertOidcLogin(tx: SqlExecutor, cipher: FieldCipher, logi
   const expiresAt = new Date(now.getTime() + login.ttlMs).toISOString();
   const encrypt = (value: string, column: OidcLoginColumn): string => cipher.encrypt(value, oidcLoginBinding(column, stateHash));
   await tx.run(
-    'INSERT INTO oidc_logins (state_hash, verifier, nonce, browser_binding, step_up, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO oidc_logins (state_hash, verifier, nonce, browser_binding, step_up, created_at, expires_at, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [
       stateHash,
       encrypt(login.verifier, 'verifier'),
@@ -61,6 +61,7 @@ export async function insertOidcLogin(tx: SqlExecutor, cipher: FieldCipher, logi
       login.stepUp === undefined ? null : cipher.encryptJson(login.stepUp, oidcLoginBinding('step_up', stateHash)),
       at,
       expiresAt,
+      login.client ?? null,
     ],
   );
   return { expiresAt };
@@ -71,7 +72,7 @@ export async function deleteOidcLogin(db: SqlExecutor, cipher: FieldCipher, stat
   if (!stateShaped(state)) return undefined;
   const stateHash = oidcStateHash(state);
   // One statement both claims and reads the row: a second taker finds nothing to delete. An expired row is deleted too.
-  const row = await db.get('DELETE FROM oidc_logins WHERE state_hash = ? RETURNING verifier, nonce, browser_binding, step_up, created_at, expires_at', [stateHash]);
+  const row = await db.get('DELETE FROM oidc_logins WHERE state_hash = ? RETURNING verifier, nonce, browser_binding, step_up, created_at, expires_at, client', [stateHash]);
   if (row === undefined || text(row, 'expires_at') <= now.toISOString()) return undefined;
   const decrypt = (column: Exclude<OidcLoginColumn, 'step_up'>): string => cipher.decrypt(text(row, column), oidcLoginBinding(column, stateHash));
   const stepUp = row.step_up === null || row.step_up === undefined ? undefined : (cipher.decryptJson(text(row, 'step_up'), oidcLoginBinding('step_up', stateHash)) as OidcLoginStepUp);
@@ -82,6 +83,7 @@ export async function deleteOidcLogin(db: SqlExecutor, cipher: FieldCipher, stat
     createdAt: text(row, 'created_at'),
     expiresAt: text(row, 'expires_at'),
     ...(stepUp === undefined ? {} : { stepUp }),
+    ...(row.client === 'web' ? { client: 'web' as const } : {}),
   };
 }
 

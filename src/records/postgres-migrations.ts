@@ -258,4 +258,26 @@ export const postgresMigrations: readonly Migration[] = [
       ${refuse('oidc_logins', 'UPDATE', 'state_hash, created_at, expires_at')}
     `,
   },
+  {
+    version: 8,
+    name: 'web UI: user language, audit search, single sign-on codes',
+    sql: `
+      ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'fr'));
+      CREATE INDEX audit_events_action ON audit_events(action, seq);
+      CREATE INDEX audit_events_user ON audit_events(user_id, seq);
+      CREATE INDEX audit_events_at ON audit_events(at);
+      ALTER TABLE oidc_logins ADD COLUMN client TEXT;
+      CREATE TABLE oidc_exchange_codes (
+        code_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        external_issuer TEXT NOT NULL,
+        external_subject TEXT NOT NULL,
+        browser_binding_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX oidc_exchange_codes_expires ON oidc_exchange_codes(expires_at);
+      ${refuse('oidc_exchange_codes', 'UPDATE')}
+    `,
+  },
 ];

@@ -18,6 +18,7 @@ import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
 import { uploadsContract } from './contract/uploads.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
+import { webUiContract } from './contract/web-ui.contract.ts';
 import { generateDataKey } from './field-cipher.ts';
 import { migrations } from './migrations.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
@@ -34,6 +35,7 @@ sessionsContract(postgresFactory);
 oidcLoginsContract(postgresFactory);
 studiesContract(postgresFactory);
 uploadsContract(postgresFactory);
+webUiContract(postgresFactory);
 
 async function fresh(t: TestContext): Promise<StoreFixture> {
   const fixture = await postgresFactory();

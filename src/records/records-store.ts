@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { NorthstationError, notFound } from '../core/errors.ts';
 import { canonicalJson, sha256Hex } from '../core/canonical-json.ts';
 import type { Provenance } from '../workflows/draft.ts';
-import { appendAuditEvent, listAuditEvents, verifyAuditChain } from './audit.ts';
+import { appendAuditEvent, listAuditEvents, searchAuditEvents, verifyAuditChain } from './audit.ts';
 import type { Actor, AuditEvent, AuditEventInput, AuditVerification } from './audit.ts';
 import { FieldCipher } from './field-cipher.ts';
 import { prepareDatabase, reencryptColumns } from './data-key.ts';
@@ -24,13 +24,14 @@ import type { DiffSummary } from './quality.ts';
 import type { NewStudyInstance, NewUpload, StoredStudyInstance, StoredUpload, StudyListFilter, StudySummary } from './repository.ts';
 import { insertStudyInstance, selectStudies, selectStudyInstance } from './studies.ts';
 import { countOidcLogins, deleteOidcLogin, insertOidcLogin } from './oidc-logins.ts';
-import type { NewOidcLogin, StoredOidcLogin } from './repository.ts';
+import type { NewOidcExchange, NewOidcLogin, StoredOidcLogin, TakenOidcExchange } from './repository.ts';
+import { deleteOidcExchange, insertOidcExchange } from './oidc-exchanges.ts';
 import { deleteExpiredUploads, insertUpload, linkDraftUpload, selectUpload, uploadNamedBy } from './uploads.ts';
-import type { DraftListFilter, DraftPage, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, SessionStepUp, StoredDraft, StoredSession, User } from './repository.ts';
+import type { AuditSearch, DraftListFilter, DraftPage, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, SessionStepUp, StoredDraft, StoredSession, User, UserLanguage } from './repository.ts';
 import { hashPassword, needsRehash, scryptDefaults, verifyPassword } from './accounts/password.ts';
 import type { ScryptParams } from './accounts/password.ts';
 import { isRole } from './accounts/policy.ts';
-import { checkableHash, checkNewUser, insertApiToken, insertExternalUser, insertUser, markApiTokenRevoked, recordLoginAttempt, refused, selectExternalUser, selectTokenUser, selectUser, selfActor, unknownPrincipal, updateUserRoles, usernameExists } from './users.ts';
+import { checkableHash, checkNewUser, insertApiToken, insertExternalUser, insertUser, markApiTokenRevoked, recordLoginAttempt, refused, selectExternalUser, selectTokenUser, selectUser, selfActor, unknownPrincipal, updateUserLanguage, updateUserRoles, usernameExists } from './users.ts';
 import { checkNewSession, countLiveSessions, grantSessionStepUp, insertSession, markSessionRevoked, restoreSessionStepUp, revokeOldestSessions, selectSession, takeSessionStepUp } from './login-sessions.ts';
 import { optStr, str } from './rows.ts';
 import { bumpDraftVersion, lockDraft, selectDraft, selectDraftPage } from './drafts.ts';
@@ -192,8 +193,14 @@ export class RecordsStore implements RecordsRepository {
 
   listDraftsPage(filter: DraftListFilter, actor: Actor): Promise<DraftPage> {
     return this.sql.transaction(async (tx) => {
-      const { page, scope } = await selectDraftPage(tx, filter);
+      const { page, scope } = await selectDraftPage(tx, this.#cipher, filter);
       await this.#audit(tx, actor, { action: 'worklist.read', resourceType: 'worklist', resourceId: scope });
+      if (filter.withPatients === true) {
+        // Names on the page are patient data read: one event per patient shown, as getPatient records.
+        for (const patientId of new Set(page.drafts.map((draft) => draft.patientId))) {
+          await this.#audit(tx, actor, { action: 'patient.read', resourceType: 'patient', resourceId: patientId });
+        }
+      }
       return page;
     });
   }
@@ -279,7 +286,7 @@ export class RecordsStore implements RecordsRepository {
     const passwordHash = await hashPassword(user.password, this.#passwordParams);
     return this.sql.transaction(async (tx) => {
       await taken(tx);
-      const created: User = { id: randomUUID(), username, displayName, roles, createdAt: this.#now().toISOString() };
+      const created: User = { id: randomUUID(), username, displayName, roles, createdAt: this.#now().toISOString(), language: 'en' };
       await insertUser(tx, created, passwordHash);
       await this.#audit(tx, actor, { action: 'user.create', resourceType: 'user', resourceId: created.id });
       return created;
@@ -339,7 +346,7 @@ export class RecordsStore implements RecordsRepository {
         await this.#audit(tx, selfActor(undefined, context), { action: 'login.failure', resourceType: 'user', resourceId: unknownPrincipal });
         return conflict(`a local account named ${username} already exists; an administrator must resolve the clash`, { username });
       }
-      const user: User = { id: randomUUID(), username, displayName, roles, createdAt: this.#now().toISOString() };
+      const user: User = { id: randomUUID(), username, displayName, roles, createdAt: this.#now().toISOString(), language: 'en' };
       await insertExternalUser(tx, identity, user);
       await this.#audit(tx, selfActor(user, context), { action: 'user.create', resourceType: 'user', resourceId: user.id });
       await this.#audit(tx, selfActor(user, context), { action: 'login.success', resourceType: 'user', resourceId: user.id });
@@ -347,6 +354,14 @@ export class RecordsStore implements RecordsRepository {
     });
     if (outcome instanceof NorthstationError) throw outcome;
     return outcome;
+  }
+
+  setUserLanguage(userId: string, language: UserLanguage, actor: Actor): Promise<User> {
+    return this.sql.transaction(async (tx) => {
+      const user = await updateUserLanguage(tx, userId, language);
+      await this.#audit(tx, actor, { action: 'user.preferences', resourceType: 'user', resourceId: userId });
+      return user;
+    });
   }
 
   issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken> {
@@ -436,6 +451,17 @@ export class RecordsStore implements RecordsRepository {
     return countOidcLogins(this.sql, this.#now());
   }
 
+  saveOidcExchange(exchange: NewOidcExchange): Promise<{ expiresAt: string }> {
+    // A transaction: the sweep, the count against the cap and the insert must not interleave with another gateway's.
+    return this.sql.transaction((tx) => insertOidcExchange(tx, exchange, this.#now()));
+  }
+
+  takeOidcExchange(code: string, browserBinding: string): Promise<TakenOidcExchange | undefined> {
+    // No transaction: the DELETE … RETURNING alone claims the code (as takeOidcLogin does), and holding a write lock
+    // across awaits would make two SQLite gateways redeeming at once wait on each other.
+    return deleteOidcExchange(this.sql, code, browserBinding, this.#now());
+  }
+
   /** A hash of a random password at this store's cost: what unknown users and locked accounts are checked against. */
   #dummyPasswordHash(): Promise<string> {
     this.#dummyHash ??= hashPassword(randomUUID(), this.#passwordParams);
@@ -449,6 +475,15 @@ export class RecordsStore implements RecordsRepository {
     // Someone reading the trail (who opened which record, from where) is itself an action to record.
     return this.sql.transaction(async (tx) => {
       const events = await listAuditEvents(tx, filter);
+      await this.#audit(tx, actor, { action: 'audit.read', resourceType: 'audit', resourceId: filter.resourceId ?? '*' });
+      return events;
+    });
+  }
+
+  searchAuditEvents(filter: AuditSearch, actor: Actor): Promise<AuditEvent[]> {
+    return this.sql.transaction(async (tx) => {
+      const events = await searchAuditEvents(tx, filter);
+      // Written after the read: the search never finds itself.
       await this.#audit(tx, actor, { action: 'audit.read', resourceType: 'audit', resourceId: filter.resourceId ?? '*' });
       return events;
     });

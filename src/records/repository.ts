@@ -100,7 +100,7 @@ export interface StoredDraft {
   withdrawal: { reason: string; by: string; at: string } | null;
 }
 
-/** A worklist row: what a list needs, no PHI (no input, content, patient name or withdrawal reason). */
+/** A worklist row: what a list needs, no PHI (no input, content, patient name or withdrawal reason) unless `patient` was asked for. */
 export interface DraftSummary {
   id: string;
   encounterId: string;
@@ -110,10 +110,39 @@ export interface DraftSummary {
   version: number;
   createdBy: string;
   createdAt: string;
+  /** Only with `DraftListFilter.withPatients` (an audited patient read). */
+  patient?: { id: string; displayName: string };
+}
+
+/** An audit search (`searchAuditEvents`): every given field must match; newest first. */
+export interface AuditSearch {
+  /** Exact action, e.g. 'draft.sign'. */
+  action?: string;
+  /** The acting user's id (AuditEvent.user). */
+  userId?: string;
+  resourceId?: string;
+  /** Events at or after this instant (ISO 8601, UTC with milliseconds: 2026-01-01T08:00:00.000Z). */
+  from?: string;
+  /** Events strictly before this instant (same form). */
+  to?: string;
+  /** Only events with a smaller seq: the last seq of the previous page, to page back in time. */
+  beforeSeq?: number;
+  /** At most this many events (1 to 1000). */
+  limit: number;
 }
 
 export interface DraftListFilter {
   state?: DraftStatus;
+  /**
+   * 'oldest' or 'newest' first (by created_at, then insertion). Default: oldest
+   * first when listing drafts awaiting review (state 'draft'), newest first otherwise.
+   */
+  order?: 'oldest' | 'newest';
+  /**
+   * Adds each row's patient (id and decrypted display name). A read of patient
+   * data: one 'patient.read' audit event per patient on the page.
+   */
+  withPatients?: boolean;
   workflow?: string;
   /** Only drafts this user (or integration) created. */
   createdBy?: string;
@@ -126,7 +155,7 @@ export interface DraftListFilter {
   /**
    * Continue after this cursor: the `next` of the previous page of the same
    * listing (`listDraftsPage`). Opaque; anything the store did not issue, or
-   * issued for the other order (state 'draft' lists oldest first), is 'bad_request'.
+   * issued for the other order (see `order`), is 'bad_request'.
    */
   after?: string;
 }
@@ -147,6 +176,10 @@ export interface NewUser {
   password: string;
 }
 
+/** The languages the web UI speaks; a user's choice is kept with the account (migration 8). */
+export const userLanguages = ['en', 'fr'] as const;
+export type UserLanguage = (typeof userLanguages)[number];
+
 /** A local account, without its password hash or lockout state. */
 export interface User {
   id: string;
@@ -154,6 +187,8 @@ export interface User {
   displayName: string;
   roles: Role[];
   createdAt: string;
+  /** The web UI's language for this user ('en' until they choose). */
+  language: UserLanguage;
 }
 
 /** Where a login or token use comes from (for the audit trail). */
@@ -237,10 +272,33 @@ export interface NewOidcLogin {
   browserBinding: string;
   /** Present for a step-up re-authentication. */
   stepUp?: OidcLoginStepUp;
+  /** 'web': started by the web UI, so the callback redirects there with a one-time code (`saveOidcExchange`). */
+  client?: 'web';
   /** Lifetime from now (the store's clock). */
   ttlMs: number;
   /** Live logins in progress in all: past it, saving is refused as 'overloaded'. */
   maxPending: number;
+}
+
+/** A finished single sign-on, waiting for the web UI to swap its one-time code for a session. */
+export interface NewOidcExchange {
+  /** The one-time code the browser carries; the store keeps only its SHA-256. */
+  code: string;
+  userId: string;
+  /** The provider identity the session is bound to. */
+  external: { issuer: string; subject: string };
+  /** The sign-in's browser binding (its HttpOnly cookie); kept only as a SHA-256. */
+  browserBinding: string;
+  /** Lifetime from now (the store's clock). */
+  ttlMs: number;
+  /** Live codes in all: past it, saving is refused as 'overloaded'. */
+  maxPending: number;
+}
+
+export interface TakenOidcExchange {
+  /** The user as the users table has them now. */
+  user: User;
+  external: { issuer: string; subject: string };
 }
 
 export interface StoredOidcLogin {
@@ -248,6 +306,7 @@ export interface StoredOidcLogin {
   nonce: string;
   browserBinding: string;
   stepUp?: OidcLoginStepUp;
+  client?: 'web';
   createdAt: string;
   expiresAt: string;
 }
@@ -294,6 +353,8 @@ export interface StudySummary {
   firstReceivedAt: string;
   lastReceivedAt: string;
   details: StudyDetails;
+  /** The newest instance received: what a viewer opens first. */
+  latestInstance: { sopInstanceUid: string; modality: string | null };
 }
 
 export interface StudyListFilter {
@@ -346,6 +407,8 @@ export interface RecordsRepository {
   signInExternal(identity: ExternalIdentity, context?: LoginContext): Promise<User>;
   /** A new API token for `userId` (returned once). Audit: 'api-token.issue' naming the token id. */
   issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken>;
+  /** Sets the user's web UI language; unknown user → 'not_found', unknown language → 'bad_request'. Audit: 'user.preferences'. */
+  setUserLanguage(userId: string, language: UserLanguage, actor: Actor): Promise<User>;
   /** The token's user, or 'unauthorized' (unknown, malformed, revoked). Audit: 'api-token.use' / 'api-token.refused'. */
   authenticateToken(token: string, context?: LoginContext): Promise<User>;
   /** Revokes a token by id: unknown → 'not_found', already revoked → 'conflict'. Audit: 'api-token.revoke'. */
@@ -395,6 +458,19 @@ export interface RecordsRepository {
   takeOidcLogin(state: string): Promise<StoredOidcLogin | undefined>;
   /** Unexpired logins in progress. */
   countOidcLogins(): Promise<number>;
+  /**
+   * Keeps a finished web UI sign-on under the SHA-256 of its one-time code
+   * for `ttlMs`. Expired codes are deleted here; past `maxPending` live ones it
+   * is refused ('overloaded'). Not audited: the sign-in was (the callback), and
+   * opening the session will be.
+   */
+  saveOidcExchange(exchange: NewOidcExchange): Promise<{ expiresAt: string }>;
+  /**
+   * Takes (deletes) the code in one statement, so it is redeemed once on any
+   * gateway; undefined when unknown, already taken, expired or presented
+   * without the browser binding it was issued to (the code is spent anyway).
+   */
+  takeOidcExchange(code: string, browserBinding: string): Promise<TakenOidcExchange | undefined>;
 
   createPatient(patient: NewPatient, actor: Actor): Promise<Patient>;
   /** A read of patient data: writes a 'patient.read' audit event. */
@@ -433,6 +509,8 @@ export interface RecordsRepository {
   withdraw(id: string, reason: string, actor: Actor): Promise<StoredDraft>;
   /** The audit events (no PHI), optionally for one resource; with an actor, the read itself is audited. */
   listAuditEvents(filter?: { resourceId?: string }, actor?: Actor): Promise<AuditEvent[]>;
+  /** Audit events matching `filter`, newest first (highest seq first). The search itself is audited as 'audit.read'. */
+  searchAuditEvents(filter: AuditSearch, actor: Actor): Promise<AuditEvent[]>;
   verifyAuditChain(): Promise<AuditVerification>;
   /**
    * Records a received DICOM instance; 'duplicate' (nothing written) when its

@@ -18,6 +18,7 @@ import { sessionsContract } from './contract/sessions.contract.ts';
 import { studiesContract } from './contract/studies.contract.ts';
 import { uploadsContract } from './contract/uploads.contract.ts';
 import { usersContract } from './contract/users.contract.ts';
+import { webUiContract } from './contract/web-ui.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { nurse, physician, seedDraft, tempStore } from './test-fixtures.ts';
 
@@ -29,6 +30,7 @@ sessionsContract(sqliteFactory);
 oidcLoginsContract(sqliteFactory);
 studiesContract(sqliteFactory);
 uploadsContract(sqliteFactory);
+webUiContract(sqliteFactory);
 
 test('open: WAL journal, foreign keys on, a busy timeout for other processes', async (t) => {
   const { store, cleanup } = await tempStore();

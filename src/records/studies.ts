@@ -58,19 +58,24 @@ export async function selectStudies(tx: SqlExecutor, cipher: FieldCipher, filter
   if (studies.length === 0) return [];
   const uids = studies.map((row) => text(row, 'study_instance_uid'));
   const marks = uids.map(() => '?').join(', ');
-  // Per study: its modalities, senders, and the newest instance's details (one decryption per study).
+  // Per study: its modalities, senders, and the newest instance (its details: one decryption per study).
   const rows = await tx.all(
     `SELECT study_instance_uid, sop_instance_uid, modality, calling_ae, details FROM study_instances
      WHERE study_instance_uid IN (${marks}) ORDER BY received_at DESC, sop_instance_uid`,
     uids,
   );
-  const extra = new Map<string, { modalities: Set<string>; senders: Set<string>; details?: StudyDetails }>();
+  const extra = new Map<string, { modalities: Set<string>; senders: Set<string>; details?: StudyDetails; latest: StudySummary['latestInstance'] }>();
   for (const row of rows) {
     const study = text(row, 'study_instance_uid');
     let entry = extra.get(study);
     if (entry === undefined) {
       const sop = text(row, 'sop_instance_uid');
-      entry = { modalities: new Set(), senders: new Set(), details: cipher.decryptJson(text(row, 'details'), studyBinding('details', sop)) as StudyDetails };
+      entry = {
+        modalities: new Set(),
+        senders: new Set(),
+        details: cipher.decryptJson(text(row, 'details'), studyBinding('details', sop)) as StudyDetails,
+        latest: { sopInstanceUid: sop, modality: typeof row.modality === 'string' ? row.modality : null },
+      };
       extra.set(study, entry);
     }
     if (typeof row.modality === 'string') entry.modalities.add(row.modality);
@@ -89,6 +94,8 @@ export async function selectStudies(tx: SqlExecutor, cipher: FieldCipher, filter
       firstReceivedAt: text(row, 'first_received'),
       lastReceivedAt: text(row, 'last_received'),
       details: entry?.details ?? {},
+      // Every listed study has at least one row, so its entry exists.
+      latestInstance: entry?.latest ?? { sopInstanceUid: '', modality: null },
     };
   });
 }

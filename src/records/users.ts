@@ -13,7 +13,8 @@ import type { LockoutState } from './accounts/lockout.ts';
 import { assertAcceptablePassword } from './accounts/password.ts';
 import { isRole } from './accounts/policy.ts';
 import type { Role } from './accounts/policy.ts';
-import type { ExternalIdentity, IssuedApiToken, LoginContext, NewUser, User } from './repository.ts';
+import { userLanguages } from './repository.ts';
+import type { ExternalIdentity, IssuedApiToken, LoginContext, NewUser, User, UserLanguage } from './repository.ts';
 import { num, optStr, str } from './rows.ts';
 import type { SqlExecutor, SqlRow } from './sql/database.ts';
 
@@ -33,7 +34,20 @@ export function rowToUser(row: SqlRow): User {
     displayName: str(row, 'display_name'),
     roles: Array.isArray(parsed) ? parsed.filter(isRole) : [],
     createdAt: str(row, 'created_at'),
+    language: isUserLanguage(row.language) ? row.language : 'en',
   };
+}
+
+export const isUserLanguage = (value: unknown): value is UserLanguage => typeof value === 'string' && (userLanguages as readonly string[]).includes(value);
+
+/** Sets the user's web UI language; unknown user → 'not_found'. */
+export async function updateUserLanguage(tx: SqlExecutor, id: string, language: UserLanguage): Promise<User> {
+  if (!isUserLanguage(language)) throw new NorthstationError('bad_request', `language must be one of ${userLanguages.join(', ')}`, { field: 'language' });
+  const result = await tx.run('UPDATE users SET language = ? WHERE id = ?', [language, id]);
+  if (result.changes !== 1) throw notFound(`no user ${id}`, { id });
+  const user = await selectUser(tx, id);
+  if (user === undefined) throw notFound(`no user ${id}`, { id });
+  return user;
 }
 
 /** The actor a user is when logging in or presenting a token: all its roles, joined as the policy names them. */
@@ -66,7 +80,7 @@ export async function usernameExists(db: SqlExecutor, username: string): Promise
 
 /** Inserts the user row; `passwordHash` is null for accounts that sign in only through a provider. */
 export async function insertUser(tx: SqlExecutor, user: User, passwordHash: string | null): Promise<void> {
-  await tx.run('INSERT INTO users (id, username, display_name, roles, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [user.id, user.username, user.displayName, JSON.stringify(user.roles), passwordHash, user.createdAt]);
+  await tx.run('INSERT INTO users (id, username, display_name, roles, password_hash, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?)', [user.id, user.username, user.displayName, JSON.stringify(user.roles), passwordHash, user.createdAt, user.language]);
 }
 
 export async function selectUser(db: SqlExecutor, id: string): Promise<User | undefined> {

@@ -56,6 +56,7 @@ export function studiesContract(factory: StoreFactory): void {
     assert.equal(ct.seriesCount, 2);
     assert.equal(ct.byteSize, 2000);
     assert.equal(ct.details.patientName, 'Thistlewood^Margaret');
+    assert.deepEqual(ct.latestInstance, { sopInstanceUid: '1.2.3.2', modality: 'SR' });
     assert.deepEqual((await store.listStudies({ limit: 10, modality: 'MR' }, nurse)).map((s) => s.studyInstanceUid), ['1.2.4']);
     assert.deepEqual(await store.listStudies({ limit: 1 }, nurse).then((rows) => rows.length), 1);
     const got = await store.getStudyInstance('1.2.3.1', nurse);
