@@ -36,7 +36,7 @@ export function placement(columns: number, rows: number, size: number): Placemen
   return { scale, width, height, left, top, right: size - width - left, bottom: size - height - top };
 }
 
-interface Taps {
+export interface Taps {
   start: Int32Array;
   count: Int32Array;
   /** `maxTaps` weights per output pixel, normalised to sum 1. */
@@ -89,31 +89,13 @@ export function resizeOntoCanvas(readRow: RowReader, columns: number, rows: numb
   const mid = new Float32Array(rows * place.width * channels);
   for (let y = 0; y < rows; y++) {
     readRow(y, rowIn);
-    const base = y * place.width * channels;
-    for (let x = 0; x < place.width; x++) {
-      const first = across.start[x] ?? 0;
-      const n = across.count[x] ?? 0;
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let k = 0; k < n; k++) sum += (across.weights[x * across.maxTaps + k] ?? 0) * (rowIn[(first + k) * channels + c] ?? 0);
-        mid[base + x * channels + c] = sum;
-      }
-    }
+    filterRow(rowIn, 0, channels, across, mid, y * place.width * channels);
   }
   const out = new Uint8Array(size * size * 3);
-  // Vertical pass row by row: each tap adds a whole intermediate row to a float64 accumulator, so the
-  // reads are sequential. Same arithmetic (same order, float64) as summing per pixel.
   const rowLength = place.width * channels;
   const acc = new Float64Array(rowLength);
   for (let y = 0; y < place.height; y++) {
-    const first = down.start[y] ?? 0;
-    const n = down.count[y] ?? 0;
-    acc.fill(0);
-    for (let k = 0; k < n; k++) {
-      const weight = down.weights[y * down.maxTaps + k] ?? 0;
-      const from = (first + k) * rowLength;
-      for (let i = 0; i < rowLength; i++) acc[i] = (acc[i] ?? 0) + weight * (mid[from + i] ?? 0);
-    }
+    filterColumns(mid, rowLength, down, y, acc);
     const rowStart = ((y + place.top) * size + place.left) * 3;
     for (let x = 0; x < place.width; x++) {
       const at = rowStart + x * 3;
@@ -124,6 +106,80 @@ export function resizeOntoCanvas(readRow: RowReader, columns: number, rows: numb
         out[at] = out[at + 1] = out[at + 2] = value;
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The horizontal pass for one source row: `source` from `sourceOffset` holds
+ * the row (interleaved channels); output samples go to `out` from `outOffset`.
+ * Each sum is a float64 rounded once to float32.
+ */
+export function filterRow(source: Float32Array, sourceOffset: number, channels: number, across: Taps, out: Float32Array, outOffset: number): void {
+  const width = across.start.length;
+  for (let x = 0; x < width; x++) {
+    const first = across.start[x] ?? 0;
+    const n = across.count[x] ?? 0;
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += (across.weights[x * across.maxTaps + k] ?? 0) * (source[sourceOffset + (first + k) * channels + c] ?? 0);
+      out[outOffset + x * channels + c] = sum;
+    }
+  }
+}
+
+/**
+ * The vertical pass for output row `y`: each tap adds a whole intermediate row
+ * (`rowLength` samples of `mid`) to the float64 accumulator `acc`, so reads are
+ * sequential. Same arithmetic (same order, float64) as summing per pixel.
+ */
+export function filterColumns(mid: Float32Array, rowLength: number, down: Taps, y: number, acc: Float64Array): void {
+  const first = down.start[y] ?? 0;
+  const n = down.count[y] ?? 0;
+  acc.fill(0);
+  for (let k = 0; k < n; k++) {
+    const weight = down.weights[y * down.maxTaps + k] ?? 0;
+    const from = (first + k) * rowLength;
+    for (let i = 0; i < rowLength; i++) acc[i] = (acc[i] ?? 0) + weight * (mid[from + i] ?? 0);
+  }
+}
+
+/** Area-average taps along one axis: output i covers source [i·s/t, (i+1)·s/t), each source sample weighted by its overlap. */
+export function boxTaps(source: number, target: number): Taps {
+  const step = source / target;
+  const maxTaps = Math.ceil(step) + 1;
+  const start = new Int32Array(target);
+  const count = new Int32Array(target);
+  const weights = new Float64Array(target * maxTaps);
+  for (let i = 0; i < target; i++) {
+    const lo = i * step;
+    const hi = Math.min(source, (i + 1) * step);
+    const first = Math.floor(lo);
+    let n = 0;
+    for (let j = first; j < hi && n < maxTaps; j++, n++) weights[i * maxTaps + n] = (Math.min(j + 1, hi) - Math.max(j, lo)) / step;
+    start[i] = first;
+    count[i] = n;
+  }
+  return { start, count, weights, maxTaps };
+}
+
+/**
+ * Area-averages `values` (rows × columns × channels, interleaved) to
+ * height × width, for display (the mean is kept). Separable like the resize
+ * above: the intermediate is rows × width, never a copy of the source.
+ */
+export function areaAverage(values: Float32Array, columns: number, rows: number, channels: number, width: number, height: number): Float32Array {
+  if (width === columns && height === rows) return values.slice(0, columns * rows * channels);
+  const across = boxTaps(columns, width);
+  const down = boxTaps(rows, height);
+  const rowLength = width * channels;
+  const mid = new Float32Array(rows * rowLength);
+  for (let y = 0; y < rows; y++) filterRow(values, y * columns * channels, channels, across, mid, y * rowLength);
+  const out = new Float32Array(height * rowLength);
+  const acc = new Float64Array(rowLength);
+  for (let y = 0; y < height; y++) {
+    filterColumns(mid, rowLength, down, y, acc);
+    out.set(acc, y * rowLength);
   }
   return out;
 }

@@ -16,6 +16,11 @@
  * - `GET /api/drafts/:id/image`: the original file a draft was read from
  *   (the upload's Content-Type, or application/dicom for a received
  *   instance), for whoever may read the draft; an audited read.
+ * - `GET /api/imaging/uploads/:id/view` and
+ *   `GET /api/studies/instances/:sopInstanceUid/view` (`?frame=&size=`):
+ *   the image decoded on the server into display-ready pixels for the web
+ *   UI's viewer (imaging-view.ts), read under the same rules and audited the
+ *   same way as the upload or instance itself.
  *
  * Who: uploading is part of creating a draft ('draft.create': nurses,
  * physicians, integrations; not admins). An upload opens for its uploader
@@ -33,6 +38,8 @@ import type { Actor, RecordsRepository, StoredDraft, User } from '../../records/
 import type { StudyArchive } from '../../records/study-archive.ts';
 import { checkImageHeader, isUploadMediaType, uploadMediaTypes, type UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
 import type { ImageUploads } from './image-uploads.ts';
+import { ViewLimiter, renderView, viewQuery } from './imaging-view.ts';
+import { parse } from './schemas.ts';
 
 /** The largest upload (and the largest received instance a draft may read): what an imaging read's input takes. */
 export const maxImageBytes = 64 * 1024 * 1024;
@@ -119,6 +126,33 @@ export function imagingRoutes(app: FastifyInstance, { uploads, inputs, store, lo
     // Patient data: never cached, never sniffed into something a browser would run.
     return reply.header('content-type', file.mediaType).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(file.bytes);
   });
+
+  // — the viewer (imaging-view.ts): decoded on the server, a few decodes at a time —
+  const views = new ViewLimiter();
+
+  app.get('/api/imaging/uploads/:id/view', async (request, reply) => {
+    const user = userOf(request);
+    const id = uploadIdOf(request);
+    const query = parse(viewQuery, request.query, 'query');
+    // An upload opens for its uploader or a reader of a draft made from it (the store's rule, as drafting from it):
+    // a role that reads no drafts (and so uploads nothing) is refused before the (audited) read.
+    if (!user.roles.some((role) => isRole(role) && rules[role]['draft.read'] !== undefined)) authorise(principal(user), 'draft.read');
+    const file = await uploads.open(id, actorFor(user, 'draft.read', request));
+    const view = await views.run(() => renderView(file.mediaType, file.bytes, query));
+    return reply.header('cache-control', 'no-store').send(view);
+  });
+
+  app.get('/api/studies/instances/:sopInstanceUid/view', async (request, reply) => {
+    const user = userOf(request);
+    // Patient data from the archive: patient readers only (as GET /api/studies and drafting from an instance).
+    authorise(principal(user), 'patient.read');
+    const { sopInstanceUid } = request.params as { sopInstanceUid?: unknown };
+    if (typeof sopInstanceUid !== 'string' || !/^[0-9.]{1,64}$/.test(sopInstanceUid)) throw badRequest('a SOP Instance UID from GET /api/studies is required', { field: 'sopInstanceUid' });
+    const query = parse(viewQuery, request.query, 'query');
+    const bytes = await inputs.instanceFile(sopInstanceUid, actorFor(user, 'patient.read', request));
+    const view = await views.run(() => renderView('application/dicom', bytes, query));
+    return reply.header('cache-control', 'no-store').send(view);
+  });
   return Promise.resolve();
 }
 
@@ -177,6 +211,15 @@ export class ImagingDraftInputs {
     throw notFound(`draft ${draft.id} has no uploaded or received image`, { id: draft.id });
   }
 
+  /** A received instance's Part 10 file (an audited 'study.read' by `actor`; the caller has checked 'patient.read'); over 64 MiB is 413, as for a draft. */
+  async instanceFile(sopInstanceUid: string, actor: Actor): Promise<Buffer> {
+    const { file } = await this.#archive.read(sopInstanceUid, actor);
+    if (file.length > maxImageBytes) {
+      throw new NorthstationError('payload_too_large', `the image file is ${file.length} bytes; the viewer decodes files of at most ${maxImageBytes} bytes`, { bytes: file.length });
+    }
+    return file;
+  }
+
   async #upload(id: unknown, actorFor: (action: Action) => Actor): Promise<{ mediaType: UploadMediaType; bytes: Buffer }> {
     if (typeof id !== 'string' || id.length > 200) throw badRequest('input.upload: an upload id from POST /api/imaging/uploads', { field: 'input.upload' });
     // 'draft.read': besides its uploader, whoever may read a draft made from an upload may draft from it again.
@@ -197,6 +240,12 @@ const principal = (user: User): Principal => ({ id: user.id, roles: user.roles }
 function actorFor(user: User, action: Action, request: FastifyRequest): Actor {
   const role = user.roles.find((candidate) => can({ id: user.id, roles: [candidate] }, action)) ?? user.roles[0] ?? 'none';
   return { userId: user.id, role, ip: request.ip, client: 'api' };
+}
+
+function uploadIdOf(request: FastifyRequest): string {
+  const { id } = request.params as { id?: unknown };
+  if (typeof id !== 'string' || id === '' || id.length > 200) throw badRequest('an upload id from POST /api/imaging/uploads is required', { field: 'id' });
+  return id;
 }
 
 function draftIdOf(request: FastifyRequest): string {
