@@ -9,6 +9,7 @@ import type { ChatModel } from '../engine/chat-model.ts';
 import { assertConformance } from '../safety/conformance/gate.ts';
 import { currentHardware, modelIdentity } from '../safety/conformance/model-identity.ts';
 import type { ModelIdentity } from '../safety/conformance/report.ts';
+import type { ConformanceSummary } from '../server/clinical/serving-report.ts';
 import { createProgressLine } from './progress.ts';
 
 export const syntheticOverrideReason = 'synthetic model: random weights, not for clinical use';
@@ -21,9 +22,10 @@ export const conformanceArgsHelp = `  --override-conformance REASON
 
 /**
  * Throws `forbidden` when the model may not serve; prints what it decided on
- * stderr. Returns the model's identity (its file's SHA-256, for provenance).
+ * stderr. Returns the model's identity (its file's SHA-256, for provenance)
+ * and a summary of the decision for GET /api/status (not the OS user or host of an override).
  */
-export async function enforceConformance(model: ChatModel, overrideReason: string | undefined): Promise<ModelIdentity> {
+export async function enforceConformance(model: ChatModel, overrideReason: string | undefined): Promise<{ identity: ModelIdentity; conformance: ConformanceSummary }> {
   const hashing = createProgressLine({ label: 'sha256' });
   const identity = await modelIdentity(model, { onHashProgress: (done, total) => { hashing.update(done, total); } });
   hashing.finish();
@@ -34,9 +36,13 @@ export async function enforceConformance(model: ChatModel, overrideReason: strin
   });
   if (decision.kind === 'passed') {
     process.stderr.write(`Conformance: passed on ${decision.report.createdAt} (${decision.reportPath}).\n`);
-    return identity;
+    const checks = decision.report.checks.map((check) => ({ id: check.id, title: check.title, status: check.status }));
+    return { identity, conformance: { outcome: 'passed', at: decision.report.createdAt, overrideReason: null, refusal: null, checks } };
   }
   const how = automatic ? 'Automatic audited conformance override (synthetic model)' : 'Conformance override';
   process.stderr.write(`${how}: ${decision.refusal.message}.\n  Reason "${decision.entry.reason}" by ${decision.entry.user}, recorded in ${decision.auditPath}.\n`);
-  return identity;
+  return {
+    identity,
+    conformance: { outcome: 'overridden', at: decision.entry.time, overrideReason: decision.entry.reason, refusal: { code: decision.refusal.code, message: decision.refusal.message }, checks: [] },
+  };
 }

@@ -7,6 +7,7 @@
 import type { Logger } from '../core/log.ts';
 import type { ChatModel } from '../engine/chat-model.ts';
 import type { ModelIdentity } from '../safety/conformance/report.ts';
+import type { ConformanceSummary } from '../server/clinical/serving-report.ts';
 import { workflows } from '../workflows/index.ts';
 import { createWorkflowRunner, type WorkflowRunner } from '../workflows/runner.ts';
 import { enforceConformance } from './conformance-gate.ts';
@@ -15,6 +16,8 @@ import { openModelFromArgs, syntheticBanner, type ModelArgValues } from './model
 export interface ServingModel {
   model: ChatModel;
   identity: ModelIdentity;
+  /** The conformance gate's decision (GET /api/status shows it). */
+  conformance: ConformanceSummary;
 }
 
 /** Opens and gates the model; a model the gate refuses is unloaded before the error propagates. */
@@ -23,7 +26,7 @@ export async function openServingModel(values: ModelArgValues & { 'override-conf
   const banner = syntheticBanner(model);
   if (banner) process.stderr.write(banner + '\n');
   try {
-    return { model, identity: await enforceConformance(model, values['override-conformance']) };
+    return { model, ...(await enforceConformance(model, values['override-conformance'])) };
   } catch (error) {
     await model.dispose();
     throw error;

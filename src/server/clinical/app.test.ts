@@ -206,7 +206,7 @@ test('malformed, mistyped and oversized requests are 4xx in the error shape, nev
     { name: 'unknown field', status: 400, code: 'bad_request', request: { method: 'POST', url: '/api/encounters', payload: { patient: { displayName: 'A' }, admin: true } } },
     { name: 'null content', status: 400, code: 'bad_request', request: { method: 'PATCH', url: `/api/drafts/${draftId}`, headers: { 'if-match': '1' }, payload: { content: null } } },
     { name: 'drafts without input', status: 400, code: 'bad_request', request: { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'soap-note' } } },
-    { name: 'audit query junk', status: 400, code: 'bad_request', request: { method: 'GET', url: '/api/audit?limit=5' } },
+    { name: 'audit query junk', status: 400, code: 'bad_request', request: { method: 'GET', url: '/api/audit?page=5' } },
     { name: 'oversized body', status: 413, code: 'payload_too_large', request: { method: 'POST', url: '/api/encounters', payload: { patient: { displayName: 'x'.repeat(4096) } } } },
     { name: 'unknown draft', status: 404, code: 'not_found', request: { method: 'GET', url: '/api/drafts/does-not-exist' } },
     { name: 'unknown route', status: 404, code: 'not_found', request: { method: 'GET', url: '/api/nothing' } },
@@ -216,7 +216,7 @@ test('malformed, mistyped and oversized requests are 4xx in the error shape, nev
     assert.equal(response.statusCode, status, `${name}: ${response.body}`);
     assert.equal(errorOf(response).code, code, name);
   }
-  const audit = await call(h, 'admin', { method: 'GET', url: '/api/audit?limit=5' });
+  const audit = await call(h, 'admin', { method: 'GET', url: '/api/audit?page=5' });
   assert.equal(audit.statusCode, 400);
   assert.match(errorOf(audit).message, /^query/);
 });

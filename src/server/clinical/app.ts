@@ -52,7 +52,9 @@ import { ImagingDraftInputs, imagingRoutes } from './imaging-routes.ts';
 import { StudyArchive } from '../../records/study-archive.ts';
 import { registerOidcRoutes, type OidcOptions } from './oidc.ts';
 import { openApiDocument, routeDocs } from './openapi.ts';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
+import { webUi } from './web-ui.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, parse, parseIfMatch, preferencesBody, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery, type StepUpPurpose } from './schemas.ts';
+import { statusBody, type ServingReport } from './serving-report.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { isSessionTokenShaped, SessionStore, type ExternalSubject, type Session } from './sessions.ts';
 import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
@@ -116,14 +118,21 @@ export interface ClinicalAppOptions {
    * uploads (`uploads/`). Default: `<data home>/imaging`, where `serve` puts the listener's files.
    */
   imagingDirectory?: string;
+  /**
+   * What `GET /api/status` adds about the serving model and the site (conformance, file hash,
+   * memory estimate, records database, imaging listener); `serve` fills it. Default: all unknown (null).
+   */
+  servingReport?: ServingReport;
+  /** The built web UI served at / (web-ui.ts). Default: the repository's web/dist (or NORTHSTATION_WEB_ROOT). */
+  webRoot?: string;
 }
 
 /** Unauthenticated routes that start or finish a sign-in: limited per client IP. */
-const signInRoutes = new Set(['POST /api/session', 'GET /api/oidc/login', 'GET /api/oidc/callback']);
+const signInRoutes = new Set(['POST /api/session', 'GET /api/oidc/login', 'GET /api/oidc/callback', 'POST /api/oidc/exchange']);
 
 const publicRoutes = new Set(routeDocs.filter((route) => !route.auth).map((route) => `${route.method} ${route.url}`));
 
-export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc, workflows = allWorkflows, imagingDirectory = join(dataHome(), 'imaging') }: ClinicalAppOptions): FastifyInstance {
+export function buildClinicalApp({ store, runner, model, logger, limits, now, oidc, workflows = allWorkflows, imagingDirectory = join(dataHome(), 'imaging'), servingReport = {}, webRoot }: ClinicalAppOptions): FastifyInstance {
   const resolved = { ...defaultClinicalAppLimits, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new NorthstationError('config_invalid', `${name} must be a positive integer`, { [name]: value });
@@ -171,7 +180,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   app.addHook('onRequest', async (request, reply) => {
     logWhenClosed(request, reply, logger, users, errorCodes);
-    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+    // HEAD is answered by the GET route (Fastify registers both): public or not as the GET is.
+    const route = `${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url ?? ''}`;
     if (signInRoutes.has(route)) {
       // Per client IP: sign-in is the one unauthenticated route that costs a password hash.
       const decision = loginLimiter.take(`ip:${request.ip}`);
@@ -229,6 +239,18 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     if (session === undefined) throw new NorthstationError('bad_request', 'only a session token signs out; an API token is revoked by an admin instead');
     await sessions.revoke(session.token, { userId: user.id, role: user.roles.join('+') || 'none', ...contextOf(request) });
     return reply.code(204).send();
+  });
+
+  // — the signed-in user —
+
+  app.get('/api/me', (request) => publicUser(userOf(request)));
+
+  app.put('/api/me/preferences', async (request) => {
+    const user = userOf(request);
+    const { language } = parse(preferencesBody, request.body);
+    // Anyone signed in, for themselves only: the id is the caller's, never taken from the request.
+    const updated = await store.setUserLanguage(user.id, language, { userId: user.id, role: user.roles.join('+') || 'none', ...contextOf(request) });
+    return publicUser(updated);
   });
 
   // — encounters —
@@ -319,10 +341,22 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const user = userOf(request);
     const query = parse(worklistQuery, request.query, 'query');
     refuseIfNeverAllowed(user, 'draft.read');
+    // Patient names are patient data: asked for without patient.read is refused, never silently dropped.
+    const withPatients = query.include === 'patient';
+    if (withPatients) authorise(principal(user), 'patient.read');
     // Whoever may read every draft sees every draft; an 'own'-scoped reader (an integration) only its own.
     const onlyOwn = !can(principal(user), 'draft.read');
     const page = await store.listDraftsPage(
-      { limit: query.limit, ...(query.state === undefined ? {} : { state: query.state }), ...(query.workflow === undefined ? {} : { workflow: query.workflow }), ...(onlyOwn ? { createdBy: user.id } : {}), ...(query.after === undefined ? {} : { after: query.after }) },
+      {
+        limit: query.limit,
+        ...(query.state === undefined ? {} : { state: query.state }),
+        ...(query.workflow === undefined ? {} : { workflow: query.workflow }),
+        ...(query.patientId === undefined ? {} : { patientId: query.patientId }),
+        ...(query.order === undefined ? {} : { order: query.order }),
+        ...(withPatients ? { withPatients } : {}),
+        ...(onlyOwn ? { createdBy: user.id } : {}),
+        ...(query.after === undefined ? {} : { after: query.after }),
+      },
       actorFor(user, 'draft.read', request),
     );
     // `next` only while more rows follow: its absence is how a client knows it has them all.
@@ -342,19 +376,13 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   // — status and docs —
 
+  // Public, for the sign-in screen: whether to offer single sign-on and to show the synthetic-model
+  // banner before anyone signs in. Nothing about patients or the site's configuration beyond that.
+  app.get('/api/site', () => ({ oidc: oidc !== undefined, synthetic: model?.info.synthetic ?? null }));
+
   app.get('/api/status', (request, reply) => {
     userOf(request);
-    return reply.send({
-      model: model === undefined ? null : {
-        id: model.info.id,
-        backend: model.info.backend,
-        synthetic: model.info.synthetic,
-        ...(model.info.contextSize === undefined ? {} : { contextSize: model.info.contextSize }),
-        capabilities: model.capabilities,
-        health: model.health?.() ?? { ready: true },
-      },
-      workflows: runner?.workflows ?? [],
-    });
+    return reply.send(statusBody(model, runner?.workflows ?? [], servingReport, process.memoryUsage.rss()));
   });
 
   const docs = JSON.stringify(openApiDocument({ oidc: oidc !== undefined }));
@@ -366,7 +394,18 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
     const user = userOf(request);
     const query = parse(auditQuery, request.query, 'query');
     const actor = await authoriseOn(user, 'audit.read', request);
-    return { events: await store.listAuditEvents(query.resourceId === undefined ? {} : { resourceId: query.resourceId }, actor) };
+    const { before, ...filters } = query;
+    const events = await store.searchAuditEvents({ ...filters, ...(before === undefined ? {} : { beforeSeq: before }) }, actor);
+    // A full page may have more behind it: `next` is the `before` for the following (older) page.
+    const last = events.at(-1);
+    return events.length === query.limit && last !== undefined && last.seq > 1 ? { events, next: last.seq } : { events };
+  });
+
+  app.get('/api/audit/verify', async (request) => {
+    const user = userOf(request);
+    await authoriseOn(user, 'audit.read', request);
+    // The whole chain, in pages (bounded memory); not an audited read: it returns no event, only whether they link.
+    return store.verifyAuditChain();
   });
 
   // — FHIR R4 reads (fhir-routes.ts: its own error handler answers OperationOutcomes) —
@@ -376,6 +415,10 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
   // — imaging uploads (imaging-routes.ts: raw image bodies up to 64 MiB, on that route only) —
 
   void app.register(imagingRoutes, { uploads, inputs: imagingInputs, store, logger, userOf });
+
+  // — the web UI's static files (web-ui.ts: public, same-origin, with its own security headers) —
+
+  void app.register(webUi, webRoot === undefined ? {} : { root: webRoot });
 
   /**
    * Authorises `action` and returns the actor to record it under. Rules scoped
@@ -522,7 +565,7 @@ function idOf(request: FastifyRequest): string {
   return id;
 }
 
-const publicUser = (user: User) => ({ id: user.id, username: user.username, displayName: user.displayName, roles: user.roles });
+const publicUser = (user: User) => ({ id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, language: user.language });
 
 /** The draft, with its version as the ETag the next change sends back in If-Match. */
 function sendDraft(reply: FastifyReply, draft: StoredDraft): FastifyReply {

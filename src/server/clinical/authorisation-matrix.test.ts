@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import type { Role } from '../../records/accounts/policy.ts';
 import type { LightMyRequestResponse } from 'fastify';
@@ -75,6 +78,12 @@ const rows: Row[] = [
     route: 'GET /api/oidc/callback',
     expected: { nurse: 400, physician: 400, admin: 400, integration: 400 },
     request: () => Promise.resolve({ method: 'GET', url: '/api/oidc/callback?state=not-a-pending-sign-in&code=x' }),
+  },
+  {
+    // Public: without a code the web UI's sign-in issued (and its browser cookie) every caller gets 400, whatever its token.
+    route: 'POST /api/oidc/exchange',
+    expected: { nurse: 400, physician: 400, admin: 400, integration: 400 },
+    request: () => Promise.resolve({ method: 'POST', url: '/api/oidc/exchange', payload: { code: 'not-a-sign-on-code-0123456789' } }),
   },
   {
     // Local-password sessions: a physician re-enters the password instead (400); roles that may never sign: 403.
@@ -172,6 +181,38 @@ const rows: Row[] = [
     after: restoreToken,
   },
   {
+    // The viewer's pixels open as the upload does: its uploader only while no draft names it (others: the same 404 as an unknown id).
+    route: "GET /api/imaging/uploads/:id/view (a nurse's upload no draft names)",
+    expected: { nurse: 200, physician: 404, admin: 403, integration: 404 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/api/imaging/uploads/${await storedUpload(h, h.ids.nurse)}/view?size=64` };
+    },
+    after: restoreToken,
+  },
+  {
+    // …and then whoever may read a draft made from it (an integration: its own drafts only).
+    route: "GET /api/imaging/uploads/:id/view (the integration's upload its own draft names)",
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 200 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      const upload = await storedUpload(h, h.ids.integration);
+      await imagingDraft(h, h.ids.integration, { upload });
+      return { method: 'GET', url: `/api/imaging/uploads/${upload}/view?size=64` };
+    },
+    after: restoreToken,
+  },
+  {
+    // A received instance is patient data from the archive: patient readers only.
+    route: 'GET /api/studies/instances/:sopInstanceUid/view',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: async (h, role) => {
+      await freshTokenFor(h, role);
+      return { method: 'GET', url: `/api/studies/instances/${(await receiveStudy(h)).sopInstanceUid}/view?size=64` };
+    },
+    after: restoreToken,
+  },
+  {
     route: "GET /api/drafts/:id (a nurse's draft)",
     expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
     request: async (h) => ({ method: 'GET', url: `/api/drafts/${(await seed(h, h.ids.nurse)).draftId}` }),
@@ -232,14 +273,62 @@ const rows: Row[] = [
     request: () => Promise.resolve({ method: 'GET', url: '/api/status' }),
   },
   {
+    route: 'GET /api/site',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/site' }),
+  },
+  {
     route: 'GET /docs',
     expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
     request: () => Promise.resolve({ method: 'GET', url: '/docs' }),
   },
   {
+    // The web UI's static files (web-ui.ts; a fixture build, see before()): public, a bearer token changes nothing.
+    route: 'GET /',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/' }),
+  },
+  {
+    route: 'GET /* (a hashed bundle)',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/assets/index-abc123.js' }),
+  },
+  {
+    route: 'GET /* (a path of the UI: index.html)',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/worklist' }),
+  },
+  {
     route: 'GET /api/audit',
     expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
     request: () => Promise.resolve({ method: 'GET', url: '/api/audit' }),
+  },
+  {
+    route: 'GET /api/audit (search: action, time, limit)',
+    expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/audit?action=draft.sign&from=2026-01-01T00:00:00Z&limit=5' }),
+  },
+  {
+    route: 'GET /api/audit/verify',
+    expected: { nurse: 403, physician: 403, admin: 200, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/audit/verify' }),
+  },
+  {
+    // Everyone signed in reads and sets their own (an integration's API token too).
+    route: 'GET /api/me',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/me' }),
+  },
+  {
+    route: 'PUT /api/me/preferences',
+    expected: { nurse: 200, physician: 200, admin: 200, integration: 200 },
+    request: () => Promise.resolve({ method: 'PUT', url: '/api/me/preferences', payload: { language: 'fr' } }),
+  },
+  {
+    // Patient names on the worklist: patient readers only (the admin may not read drafts at all; the integration reads no patients).
+    route: 'GET /api/worklist (include=patient)',
+    expected: { nurse: 200, physician: 200, admin: 403, integration: 403 },
+    request: () => Promise.resolve({ method: 'GET', url: '/api/worklist?include=patient&order=newest' }),
   },
   {
     route: "GET /fhir/R4/Composition/:id (a nurse's SOAP note)",
@@ -388,13 +477,20 @@ function errorCodeOf(route: string, response: LightMyRequestResponse): string | 
 
 let h: Harness;
 before(async () => {
+  // A fixture web UI build for the GET / rows: the default root (web/dist) exists only once built.
+  const webRoot = mkdtempSync(join(tmpdir(), 'ns-matrix-web-'));
+  mkdirSync(join(webRoot, 'assets'));
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Northstation</title>');
+  writeFileSync(join(webRoot, 'assets', 'index-abc123.js'), '');
+  process.env.NORTHSTATION_WEB_ROOT = webRoot;
   provider = await startTestProvider({
     'sso-nurse': { preferred_username: 'nurse.sso', roles: ['nurse'] },
     'sso-physician': { preferred_username: 'physician.sso', roles: ['physician'] },
     'sso-admin': { preferred_username: 'admin.sso', roles: ['admin'] },
   });
   // A vision runner: it drafts SOAP notes as the default one does, and imaging reads too.
-  h = await harness({ oidc: provider.options(), runner: visionRunner().runner });
+  // The harness clock stands still, so no token's bucket refills: the burst is raised to cover every row (rate-limit.test.ts tests the limits).
+  h = await harness({ oidc: provider.options(), runner: visionRunner().runner, limits: { requestBurst: 1000 } });
 });
 after(async () => {
   await h.close();
@@ -433,8 +529,13 @@ for (const row of rows) {
 const publicRows = new Map([
   ['POST /api/session', 201],
   ['GET /docs', 200],
+  ['GET /api/site', 200],
+  ['GET /', 200],
+  ['GET /* (a hashed bundle)', 200],
+  ['GET /* (a path of the UI: index.html)', 200],
   ['GET /api/oidc/login', 302],
   ['GET /api/oidc/callback', 400],
+  ['POST /api/oidc/exchange', 400],
 ]);
 
 test('matrix: every route refuses a request without credentials (401, one shape), except signing in and the docs', async () => {

@@ -62,7 +62,7 @@ import { assertUpstreamAllowed, defaultAllowList, parseAllowList } from '../../e
 import { isRole, roles as knownRoles, rules, type Action, type Role } from '../../records/accounts/policy.ts';
 import { hashToken } from '../../records/accounts/api-tokens.ts';
 import type { LoginContext, OidcLoginStepUp, RecordsRepository, User } from '../../records/repository.ts';
-import { parse, reauthQuery, type StepUpPurpose } from './schemas.ts';
+import { oidcExchangeBody, oidcLoginQuery, parse, reauthQuery, type StepUpPurpose } from './schemas.ts';
 import type { ExternalSubject, Session } from './sessions.ts';
 
 export interface OidcOptions {
@@ -90,6 +90,8 @@ export interface OidcOptions {
   stepUpTtlMs?: number;
   /** Clock difference tolerated against the provider's `auth_time`. Default: 30 s (openid-client's own tolerance). */
   clockSkewSeconds?: number;
+  /** How long the web UI's one-time sign-on code (`/?sso=`) may wait for `POST /api/oidc/exchange`. Default: 60 s. */
+  exchangeTtlMs?: number;
 }
 
 export interface OidcRouteDeps {
@@ -133,7 +135,7 @@ export function validateOidcOptions(options: OidcOptions): void {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new NorthstationError('config_invalid', `oidc.${field} must be http(s)`, { field });
   }
-  for (const field of ['loginTtlMs', 'maxPendingLogins', 'reauthMaxAgeSeconds', 'stepUpTtlMs', 'clockSkewSeconds'] as const) {
+  for (const field of ['loginTtlMs', 'maxPendingLogins', 'reauthMaxAgeSeconds', 'stepUpTtlMs', 'clockSkewSeconds', 'exchangeTtlMs'] as const) {
     const value = options[field];
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new NorthstationError('config_invalid', `oidc.${field} must be a positive integer`, { field });
   }
@@ -156,6 +158,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   const roleMap: Readonly<Record<string, Role>> = options.allowedRoles ?? Object.fromEntries(knownRoles.map((role) => [role, role]));
   const ttlMs = options.loginTtlMs ?? 10 * 60 * 1000;
   const maxPending = options.maxPendingLogins ?? 10_000;
+  const exchangeTtlMs = options.exchangeTtlMs ?? 60 * 1000;
   const secure = new URL(options.redirectUri).protocol === 'https:';
   let configuration: Promise<client.Configuration> | undefined;
 
@@ -188,7 +191,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
    * provider URL and the binding cookie. Past `maxPending` logins in progress
    * (all gateways together) the store refuses it as 'overloaded'.
    */
-  const startAtProvider = async (stepUp: StepUpStart | undefined): Promise<{ target: URL; cookie: string }> => {
+  const startAtProvider = async (stepUp: StepUpStart | undefined, web = false): Promise<{ target: URL; cookie: string }> => {
     const config = await discover();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -201,6 +204,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       browserBinding: binding,
       ttlMs,
       maxPending,
+      ...(web ? { client: 'web' as const } : {}),
       // The session by id and token hash, never the token: the store must not hold what signs a request in.
       ...(stepUp === undefined ? {} : { stepUp: { sessionId: stepUp.session.id, sessionTokenHash: hashToken(stepUp.session.token), purpose: stepUp.purpose, startedAt: stepUp.startedAt } }),
     });
@@ -218,8 +222,9 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     return { target, cookie };
   };
 
-  app.get('/api/oidc/login', async (_request, reply) => {
-    const { target, cookie } = await startAtProvider(undefined);
+  app.get('/api/oidc/login', async (request, reply) => {
+    const { client: from } = parse(oidcLoginQuery, request.query, 'query');
+    const { target, cookie } = await startAtProvider(undefined, from === 'web');
     return reply.code(302).header('cache-control', 'no-store').header('set-cookie', cookie).header('location', target.href).send();
   });
 
@@ -298,6 +303,15 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     const username = typeof profile.preferred_username === 'string' && profile.preferred_username.trim() !== '' ? profile.preferred_username : claims.sub;
     // Audits 'login.success' (or 'login.failure' when the provider now grants no role), roles follow the provider.
     const user = await store.signInExternal({ issuer: claims.iss, subject: claims.sub, username, ...(typeof profile.name === 'string' ? { displayName: profile.name } : {}), roles }, context);
+    if (stepUp === undefined && login.client === 'web') {
+      // The web UI's sign-in: a session token must not travel in a URL (history, logs, Referer), so the browser
+      // gets a one-time code instead, kept in the store (any gateway redeems it) and bound to this browser's cookie,
+      // which stays set until the exchange.
+      const code = randomBytes(32).toString('base64url');
+      await store.saveOidcExchange({ code, userId: user.id, external: { issuer: claims.iss, subject: claims.sub }, browserBinding: login.browserBinding, ttlMs: exchangeTtlMs, maxPending });
+      const keep = `${bindingCookie}=${login.browserBinding}; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=${Math.ceil(exchangeTtlMs / 1000)}${secure ? '; Secure' : ''}`;
+      return reply.code(303).header('set-cookie', keep).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', `/?sso=${code}`).send();
+    }
     void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`).header('cache-control', 'no-store');
     if (stepUp === undefined) return sendSession(reply, user, { issuer: claims.iss, subject: claims.sub });
     // Roles need no copying onto the session: signInExternal wrote the provider's to the users table, which every lookup reads.
@@ -306,6 +320,27 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
     }
     return reply.code(200).send({ stepUp: { purpose: grant.purpose, expiresAt: new Date(grant.expiresAt).toISOString() } });
+  });
+
+  registerOidcExchangeRoute(app, deps);
+}
+
+/**
+ * `POST /api/oidc/exchange { code }`: the web UI swaps the one-time code of its
+ * `/?sso=` redirect for a session, answered as `POST /api/session` answers.
+ * The code is spent by the first attempt, right or wrong; it works only from
+ * the browser that signed in (its binding cookie) and within `exchangeTtlMs`.
+ */
+export function registerOidcExchangeRoute(app: FastifyInstance, deps: Pick<OidcRouteDeps, 'store' | 'sendSession' | 'options'>): void {
+  const secure = new URL(deps.options.redirectUri).protocol === 'https:';
+  app.post('/api/oidc/exchange', async (request, reply) => {
+    const { code } = parse(oidcExchangeBody, request.body);
+    const taken = await deps.store.takeOidcExchange(code, cookieOf(request, bindingCookie) ?? '');
+    if (taken === undefined) {
+      throw new NorthstationError('bad_request', 'this sign-on code is unknown, already used, expired or from another browser: sign in again at /api/oidc/login?client=web', { field: 'code' });
+    }
+    void reply.header('set-cookie', `${bindingCookie}=; Path=/api/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`).header('cache-control', 'no-store');
+    return deps.sendSession(reply, taken.user, taken.external);
   });
 }
 

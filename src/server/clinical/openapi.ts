@@ -6,10 +6,11 @@
  * refuses to start otherwise).
  */
 import { z } from 'zod';
-import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, reauthQuery, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery } from './schemas.ts';
+import { amendBody, auditQuery, draftBody, editBody, encounterBody, observationQuery, oidcExchangeBody, oidcLoginQuery, preferencesBody, reauthQuery, sessionBody, signBody, studiesQuery, withdrawBody, worklistQuery } from './schemas.ts';
+import { viewQuery } from './imaging-view.ts';
 
 export interface RouteDoc {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify's pattern, e.g. '/api/drafts/:id'. */
   url: string;
   summary: string;
@@ -25,13 +26,19 @@ export interface RouteDoc {
   fhir?: boolean;
   /** Single sign-on: registered (and documented) only when OIDC is configured. */
   oidc?: boolean;
+  /** The web UI's static files (web-ui.ts): public, no PHI, not part of the JSON API. */
+  webUi?: boolean;
   /** Success status and what it returns. */
   ok: { status: number; description: string; sse?: boolean; binary?: readonly string[] };
 }
 
+/** What the two image view routes share (imaging-view.ts). */
+const viewSummary =
+  "decoded on the server for the web UI's viewer (window/level and zoom in a canvas): frame (0-based, default 0; one the file lacks: 400) area-averaged so its longer side is at most size (64–2048, default 1024; never upscaled). kind 'mono': pixels are Float32 little-endian values after the Modality LUT (e.g. Hounsfield units), not windowed; window is the file's first window in those units (null when none), invert true for MONOCHROME1 (show 255 − the windowed value). kind 'rgb': RGBA, 8 bits a sample. An undecodable file (transfer syntax, photometric): 501 unsupported";
+
 export const routeDocs: readonly RouteDoc[] = [
-  { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: 'The session token and user' } },
-  { method: 'GET', url: '/api/oidc/login', summary: 'Single sign-on (only when OIDC is configured): redirects to the identity provider (authorization code with PKCE, state and nonce)', auth: false, oidc: true, ok: { status: 302, description: 'Redirect to the identity provider' } },
+  { method: 'POST', url: '/api/session', summary: 'Sign in with a local account; returns a session bearer token', auth: false, body: sessionBody, ok: { status: 201, description: "{ token, tokenType: 'Bearer', expiresAt, user: { id, username, displayName, roles, language } }" } },
+  { method: 'GET', url: '/api/oidc/login', summary: 'Single sign-on (only when OIDC is configured): redirects to the identity provider (authorization code with PKCE, state and nonce). client=web: the callback then ends in a 303 to /?sso=<one-time code> for POST /api/oidc/exchange, instead of answering the session', auth: false, oidc: true, query: oidcLoginQuery, ok: { status: 302, description: 'Redirect to the identity provider' } },
   { method: 'GET', url: '/api/oidc/callback', summary: "Single sign-on (only when OIDC is configured): the identity provider's redirect back; returns a session bearer token as POST /api/session does, or (finishing a step-up) 200 { stepUp: { purpose, expiresAt } }", auth: false, oidc: true, ok: { status: 201, description: 'The session token and user' } },
   {
     method: 'GET',
@@ -42,7 +49,10 @@ export const routeDocs: readonly RouteDoc[] = [
     query: reauthQuery,
     ok: { status: 302, description: 'Redirect to the identity provider' },
   },
+  { method: 'POST', url: '/api/oidc/exchange', summary: "Single sign-on from the web UI (only when OIDC is configured): swaps the one-time code of the callback's /?sso= redirect for a session; single use, within 60 s, from the browser that signed in (its HttpOnly cookie); else 400", auth: false, oidc: true, body: oidcExchangeBody, ok: { status: 201, description: 'The session token and user, as POST /api/session answers' } },
   { method: 'DELETE', url: '/api/session', summary: 'Sign out: the session token in Authorization stops working at once (API tokens are revoked by an admin instead)', auth: true, ok: { status: 204, description: 'Signed out' } },
+  { method: 'GET', url: '/api/me', summary: 'The signed-in user (session or API token), roles as the users table has them now', auth: true, ok: { status: 200, description: "{ id, username, displayName, roles, language: 'en' | 'fr' }" } },
+  { method: 'PUT', url: '/api/me/preferences', summary: "The signed-in user's own preferences (the web UI's language); audited as user.preferences", auth: true, body: preferencesBody, ok: { status: 200, description: 'The user, as GET /api/me answers' } },
   { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
   {
     method: 'POST',
@@ -58,7 +68,7 @@ export const routeDocs: readonly RouteDoc[] = [
   { method: 'POST', url: '/api/drafts/:id/sign', summary: "Sign a draft, re-authenticating with the password (single sign-on users: after GET /api/oidc/reauth?purpose=sign, without one); a draft whose content does not match its workflow's content schema is 422 schema_violation", auth: true, body: signBody, ifMatch: true, ok: { status: 200, description: 'The signed document' } },
   { method: 'POST', url: '/api/drafts/:id/amend', summary: "Amend a signed document with a reason and re-authentication (the password, or a step-up for purpose=amend); the content must match the workflow's content schema, else 422 schema_violation", auth: true, body: amendBody, ok: { status: 200, description: 'The amended document' } },
   { method: 'POST', url: '/api/drafts/:id/withdraw', summary: "Mark a document 'entered-in-error', with re-authentication (the password, or a step-up for purpose=withdraw)", auth: true, body: withdrawBody, ok: { status: 200, description: 'The withdrawn document' } },
-  { method: 'GET', url: '/api/worklist', summary: 'Draft summaries by state and workflow (an audited read; no content), a page at a time: pass the answer\'s next as ?after= for the following page (oldest first for state=draft, newest first otherwise)', auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: DraftSummary[], next?: string } (next absent on the last page)' } },
+  { method: 'GET', url: '/api/worklist', summary: "Draft summaries by state, workflow and patient (an audited read; no content), a page at a time: pass the answer's next as ?after= for the following page (oldest first for state=draft, newest first otherwise, unless order= says). include=patient adds each row's patient { id, displayName } (needs patient.read, else 403; audited as a patient.read per patient on the page)", auth: true, query: worklistQuery, ok: { status: 200, description: '{ drafts: (DraftSummary & { patient?: { id, displayName } })[], next?: string } (next absent on the last page)' } },
   {
     method: 'POST',
     url: '/api/imaging/uploads',
@@ -76,9 +86,26 @@ export const routeDocs: readonly RouteDoc[] = [
     auth: true,
     ok: { status: 200, description: 'The file itself', binary: ['application/dicom', 'image/png', 'image/jpeg'] },
   },
+  {
+    method: 'GET',
+    url: '/api/imaging/uploads/:id/view',
+    summary: `An upload (POST /api/imaging/uploads) ${viewSummary}. Opens as drafting from it does (an audited upload.read): for its uploader, or whoever may read a draft made from it; anyone else, and an unknown or expired id: 404`,
+    auth: true,
+    query: viewQuery,
+    ok: { status: 200, description: "{ width, height, frameCount, frame, kind: 'mono' | 'rgb', invert, window: { center, width } | null, range: { min, max }, sourceWidth, sourceHeight, modality: string | null, pixels: base64 } (Cache-Control: no-store)" },
+  },
+  {
+    method: 'GET',
+    url: '/api/studies/instances/:sopInstanceUid/view',
+    summary: `An instance the DICOM listener received (its SOP Instance UID, from GET /api/studies) ${viewSummary}. Needs patient.read (an audited study.read); an unknown UID: 404`,
+    auth: true,
+    query: viewQuery,
+    ok: { status: 200, description: "{ width, height, frameCount, frame, kind: 'mono' | 'rgb', invert, window: { center, width } | null, range: { min, max }, sourceWidth, sourceHeight, modality: string | null, pixels: base64 } (Cache-Control: no-store)" },
+  },
   { method: 'GET', url: '/api/studies', summary: 'DICOM studies received by the storage listener, newest first, optionally of one modality (an audited read: rows carry patient details)', auth: true, query: studiesQuery, ok: { status: 200, description: '{ studies: StudySummary[] }' } },
-  { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI)', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[] }' } },
-  { method: 'GET', url: '/api/status', summary: 'The model and workflows this server runs (no PHI)', auth: true, ok: { status: 200, description: 'Model id, backend, synthetic flag, capabilities, health' } },
+  { method: 'GET', url: '/api/audit', summary: 'Audit events (no PHI), newest first, filtered by action (exact), userId, resourceId and time (from inclusive, to exclusive); an audited read', auth: true, query: auditQuery, ok: { status: 200, description: '{ events: AuditEvent[], next?: number } (next: pass as ?before= for the older page; absent when the page was not full)' } },
+  { method: 'GET', url: '/api/audit/verify', summary: "Walks the whole audit hash chain (as './northstation audit verify' does)", auth: true, ok: { status: 200, description: '{ ok, checked, headHash, firstBrokenSeq?, reason? }' } },
+  { method: 'GET', url: '/api/status', summary: 'The model, its conformance, memory and limitations, the site and the workflows this server runs (no PHI; unknown fields are null)', auth: true, ok: { status: 200, description: '{ model: { id, backend, synthetic, contextSize?, capabilities, health, quantisation, fileBytes, sha256 } | null, memory: { processRssBytes, estimateBytes }, conformance, limitations, site: { records, imagingListener }, workflows }' } },
   { method: 'GET', url: '/fhir/R4/Composition/:id', summary: 'A SOAP note as a FHIR R4 document Bundle (Composition first; an audited read). Errors are OperationOutcomes', auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document)' } },
   { method: 'GET', url: '/fhir/R4/Bundle/:id', summary: "A draft's FHIR Bundle by the draft id (an audited read): a SOAP note's document Bundle, or an imaging read's collection Bundle (DiagnosticReport, Patient, clinicians, ImagingStudy when the file was DICOM, Device, Provenance). Errors are OperationOutcomes", auth: true, fhir: true, ok: { status: 200, description: 'Bundle (type document or collection)' } },
   {
@@ -116,7 +143,18 @@ export const routeDocs: readonly RouteDoc[] = [
     fhir: true,
     ok: { status: 200, description: 'NDJSON (application/fhir+ndjson)' },
   },
+  { method: 'GET', url: '/api/site', summary: 'What the sign-in screen needs before anyone signs in: { oidc: whether single sign-on is offered, synthetic: whether the loaded model has random weights (null: no model) }', auth: false, ok: { status: 200, description: '{ oidc, synthetic }' } },
   { method: 'GET', url: '/docs', summary: 'This OpenAPI document', auth: false, ok: { status: 200, description: 'OpenAPI 3.1 JSON' } },
+  { method: 'GET', url: '/', summary: "The web UI (web-ui.ts): its index.html, no-cache; 404 'not_found' while the UI is not built. Public static files, no PHI", auth: false, webUi: true, ok: { status: 200, description: 'index.html', binary: ['text/html'] } },
+  {
+    method: 'GET',
+    url: '/*',
+    summary:
+      "The web UI's files: /assets/… (content-hashed bundles: scripts, styles, images, fonts) cached as immutable for a year, others no-cache; else its index.html for the UI's own paths (client-side routing). Never for /api, /fhir or /docs paths, nor for a path with a file extension the build does not hold (404). Public static files, no PHI",
+    auth: false,
+    webUi: true,
+    ok: { status: 200, description: 'The file, or index.html', binary: ['text/html', 'text/javascript', 'text/css', 'application/octet-stream'] },
+  },
 ];
 
 const errorShape = {
@@ -172,6 +210,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
   if (route.ok.sse === true) okContent['text/event-stream'] = { schema: { type: 'string' } };
   return {
     summary: route.summary,
+    ...(route.webUi === true ? { tags: ['web UI'] } : {}),
     ...(route.auth ? {} : { security: [] }),
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),

@@ -1,6 +1,7 @@
 /** Request bodies of the clinical API (zod), and the one place they are parsed. */
 import { z } from 'zod';
 import { badRequest } from '../../core/errors.ts';
+import { userLanguages } from '../../records/repository.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -43,7 +44,31 @@ export const stepUpPurposes = ['sign', 'amend', 'withdraw'] as const;
 export type StepUpPurpose = (typeof stepUpPurposes)[number];
 export const reauthQuery = z.strictObject({ purpose: z.enum(stepUpPurposes) });
 
-export const auditQuery = z.strictObject({ resourceId: text(100).optional() });
+/** `GET /api/oidc/login`: `client=web` when the web UI starts it (the callback then redirects there with a one-time code). */
+export const oidcLoginQuery = z.strictObject({ client: z.literal('web').optional() });
+
+/** `POST /api/oidc/exchange`: the one-time code from the web UI's `/?sso=` redirect. */
+export const oidcExchangeBody = z.strictObject({ code: z.string().min(16).max(512) });
+
+/** An instant with its offset (2026-01-01T08:00:00Z, …+01:00), as the store compares them: UTC with milliseconds. */
+const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+
+/**
+ * `GET /api/audit`: every given filter must match; newest first. `from` is inclusive, `to` exclusive;
+ * `before` (a seq: the answer's `next`) pages back in time.
+ */
+export const auditQuery = z.strictObject({
+  resourceId: text(100).optional(),
+  action: text(100).optional(),
+  userId: text(100).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** `PUT /api/me/preferences`: the signed-in user's own settings. */
+export const preferencesBody = z.strictObject({ language: z.enum(userLanguages) });
 
 /** The parsed value, or 'bad_request' naming the first bad field (never echoing its value: it may be PHI). */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, where = 'body'): T {
@@ -68,6 +93,12 @@ export const draftStates = ['draft', 'signed', 'amended', 'entered-in-error'] as
 export const worklistQuery = z.strictObject({
   state: z.enum(draftStates).optional(),
   workflow: text(100).optional(),
+  /** Only this patient's drafts. */
+  patientId: text(100).optional(),
+  /** Default: oldest first for state=draft (awaiting review), newest first otherwise. A cursor is for the order it was issued in. */
+  order: z.enum(['oldest', 'newest']).optional(),
+  /** `patient`: each row also names its patient ({ id, displayName }); needs patient.read (403 otherwise), an audited patient read. */
+  include: z.literal('patient').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** The previous page's `next`; the store checks it is one of its cursors (400 otherwise). */
   after: z.string().min(1).max(200).optional(),

@@ -226,7 +226,17 @@ test('GET /api/status describes the model (id, backend, synthetic, capabilities,
   assert.deepEqual(status.workflows, ['soap-note']);
 
   const bare = await fresh({ runner: null });
-  assert.deepEqual((await call(bare, 'nurse', { method: 'GET', url: '/api/status' })).json<object>(), { model: null, workflows: [] });
+  const bareStatus = (await call(bare, 'nurse', { method: 'GET', url: '/api/status' })).json<{ memory: { processRssBytes: number } }>();
+  assert.ok(bareStatus.memory.processRssBytes > 0);
+  // Without a model or a serving report, everything beyond the process's own memory is unknown: null, never guessed.
+  assert.deepEqual(bareStatus, {
+    model: null,
+    memory: { processRssBytes: bareStatus.memory.processRssBytes, estimateBytes: null },
+    conformance: null,
+    limitations: null,
+    site: { records: null, imagingListener: null },
+    workflows: [],
+  });
 });
 
 // — docs —

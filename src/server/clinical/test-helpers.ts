@@ -16,6 +16,7 @@ import { soapNoteWorkflow } from '../../workflows/soap-note/index.ts';
 import type { AnyWorkflow } from '../../workflows/workflow.ts';
 import { buildClinicalApp, type ClinicalAppLimits } from './app.ts';
 import type { OidcOptions } from './oidc.ts';
+import type { ServingReport } from './serving-report.ts';
 import { contentSamples } from './content-samples.test-support.ts';
 
 export const password = 'amber kettle ribbon 42';
@@ -65,7 +66,7 @@ export interface Harness {
 
 export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
 
-export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions; workflows?: readonly AnyWorkflow[] } = {}): Promise<Harness> {
+export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions; workflows?: readonly AnyWorkflow[]; servingReport?: ServingReport } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
   const logLines: string[] = [];
   const clock = { now: Date.parse('2026-01-01T08:00:00Z') };
@@ -80,6 +81,7 @@ export async function harness(options: { runner?: WorkflowRunner | null; model?:
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
     ...(options.workflows === undefined ? {} : { workflows: options.workflows }),
+    ...(options.servingReport === undefined ? {} : { servingReport: options.servingReport }),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
     // Every test signs in from 127.0.0.1: the per-IP sign-in limit is raised unless a test sets it.
     limits: { loginBurst: 1000, ...options.limits },
