@@ -104,5 +104,6 @@ test('missing or unusable settings are config_invalid naming what to fix', () =>
 
 test('serve refuses bad single sign-on flags before loading any model', async () => {
   await assert.rejects(serve(['--synthetic', '--oidc-client-secret', secret]), refused(/--oidc-client-secret is refused/));
-  await assert.rejects(serve(['--synthetic', ...base, '--oidc-client-secret-file', secretFile]), refused(/add --clinical-port/));
+  // --api-only: with --synthetic alone the clinical API is on by default (port --port + 1).
+  await assert.rejects(serve(['--synthetic', '--api-only', ...base, '--oidc-client-secret-file', secretFile]), refused(/add --clinical-port/));
 });
