@@ -2,6 +2,7 @@
 // docs/architecture.md: imports flow downward only (core → engine → server/cli).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const layer = (name, forbidden) => ({
   files: [`src/${name}/**/*.ts`],
@@ -14,7 +15,7 @@ const layer = (name, forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.toolchain/', 'web/dist/'] },
+  { ignores: ['node_modules/', '.toolchain/', 'web/dist/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -59,4 +60,22 @@ export default tseslint.config(
     },
   },
   layer('server', ['cli']),
+  // The web UI (web/): React hooks rules, and only the pure modules of src/ (the clinical rules and the
+  // role policy) — everything else there imports Node APIs and talks to the database.
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*'], message: 'web/src runs in the browser: no Node APIs' },
+        { group: ['**/src/*', '!**/src/clinical', '!**/src/records'], message: 'web/ may import only src/clinical/ and src/records/accounts/policy.ts' },
+        { group: ['**/src/records/*', '!**/src/records/accounts'], message: 'web/ may import only src/clinical/ and src/records/accounts/policy.ts' },
+      ] }],
+    },
+  },
+  {
+    files: ['web/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { findPostgresBinaries, startPrivatePostgres, testPostgresUrlVariable, type PrivatePostgres } from '../../records/testing/private-postgres.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const defaultPatterns = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const defaultPatterns = ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'];
 
 export async function run(args: string[]): Promise<number> {
   const patterns = args.length > 0 ? args : defaultPatterns;
