@@ -31,6 +31,14 @@ export async function revokeOldestSessions(tx: SqlExecutor, userId: string, maxP
   return revoked;
 }
 
+/** Revokes every live session of the user (a password reset signs them out everywhere); returns the revoked ids. */
+export async function revokeAllSessions(tx: SqlExecutor, userId: string, at: string): Promise<string[]> {
+  const live = await tx.all('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY seq', [userId]);
+  const revoked = live.map((row) => str(row, 'id'));
+  for (const id of revoked) await tx.run('UPDATE sessions SET revoked_at = ? WHERE id = ?', [at, id]);
+  return revoked;
+}
+
 /** Inserts the session unless `maxTotal` live sessions are open already ('overloaded'). */
 export async function insertSession(tx: SqlExecutor, session: NewSession, user: User, now: Date): Promise<StoredSession> {
   const at = now.toISOString();

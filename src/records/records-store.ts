@@ -28,11 +28,11 @@ import type { NewOidcExchange, NewOidcLogin, StoredOidcLogin, TakenOidcExchange 
 import { deleteOidcExchange, insertOidcExchange } from './oidc-exchanges.ts';
 import { deleteExpiredUploads, insertUpload, linkDraftUpload, selectUpload, uploadNamedBy } from './uploads.ts';
 import type { AuditSearch, DraftListFilter, DraftPage, DraftSummary, Encounter, ExternalIdentity, IssuedApiToken, LoginContext, NewDraft, NewPatient, NewSession, NewUser, Patient, RecordsRepository, SessionStepUp, StoredDraft, StoredSession, User, UserLanguage } from './repository.ts';
-import { hashPassword, needsRehash, scryptDefaults, verifyPassword } from './accounts/password.ts';
+import { assertAcceptablePassword, hashPassword, needsRehash, scryptDefaults, verifyPassword } from './accounts/password.ts';
 import type { ScryptParams } from './accounts/password.ts';
 import { isRole } from './accounts/policy.ts';
-import { checkableHash, checkNewUser, insertApiToken, insertExternalUser, insertUser, markApiTokenRevoked, recordLoginAttempt, refused, selectExternalUser, selectTokenUser, selectUser, selfActor, unknownPrincipal, updateUserLanguage, updateUserRoles, usernameExists } from './users.ts';
-import { checkNewSession, countLiveSessions, grantSessionStepUp, insertSession, markSessionRevoked, restoreSessionStepUp, revokeOldestSessions, selectSession, takeSessionStepUp } from './login-sessions.ts';
+import { checkableHash, checkNewUser, insertApiToken, insertExternalUser, insertUser, markApiTokenRevoked, recordLoginAttempt, refused, selectExternalUser, selectTokenUser, selectUser, selfActor, unknownPrincipal, updateUserLanguage, updateUserPassword, updateUserRoles, usernameExists } from './users.ts';
+import { checkNewSession, countLiveSessions, grantSessionStepUp, insertSession, markSessionRevoked, restoreSessionStepUp, revokeAllSessions, revokeOldestSessions, selectSession, takeSessionStepUp } from './login-sessions.ts';
 import { optStr, str } from './rows.ts';
 import { bumpDraftVersion, lockDraft, selectDraft, selectDraftPage } from './drafts.ts';
 import type { SqlDatabase, SqlExecutor } from './sql/database.ts';
@@ -354,6 +354,21 @@ export class RecordsStore implements RecordsRepository {
     });
     if (outcome instanceof NorthstationError) throw outcome;
     return outcome;
+  }
+
+  async setPassword(username: string, password: string, actor: Actor): Promise<User> {
+    assertAcceptablePassword(password, { username });
+    // Hashing takes a while: outside the transaction, as for createUser.
+    const passwordHash = await hashPassword(password, this.#passwordParams);
+    return this.sql.transaction(async (tx) => {
+      const user = await updateUserPassword(tx, username, passwordHash);
+      if (user === undefined) throw notFound(`no local account named ${username} (an account that signs in by single sign-on has no password here)`, { username });
+      await this.#audit(tx, actor, { action: 'user.password', resourceType: 'user', resourceId: user.id });
+      for (const id of await revokeAllSessions(tx, user.id, this.#now().toISOString())) {
+        await this.#audit(tx, actor, { action: 'session.revoke', resourceType: 'session', resourceId: id });
+      }
+      return user;
+    });
   }
 
   setUserLanguage(userId: string, language: UserLanguage, actor: Actor): Promise<User> {

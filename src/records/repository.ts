@@ -407,6 +407,14 @@ export interface RecordsRepository {
   signInExternal(identity: ExternalIdentity, context?: LoginContext): Promise<User>;
   /** A new API token for `userId` (returned once). Audit: 'api-token.issue' naming the token id. */
   issueApiToken(userId: string, actor: Actor): Promise<IssuedApiToken>;
+  /**
+   * Sets a new password for the local account `username` (checked against the
+   * password policy first: 'bad_request'), clears its failed logins and lock,
+   * and revokes its login sessions. No local account of that name (unknown,
+   * or single sign-on only) → 'not_found'. Audit: 'user.password', then
+   * 'session.revoke' per session.
+   */
+  setPassword(username: string, password: string, actor: Actor): Promise<User>;
   /** Sets the user's web UI language; unknown user → 'not_found', unknown language → 'bad_request'. Audit: 'user.preferences'. */
   setUserLanguage(userId: string, language: UserLanguage, actor: Actor): Promise<User>;
   /** The token's user, or 'unauthorized' (unknown, malformed, revoked). Audit: 'api-token.use' / 'api-token.refused'. */

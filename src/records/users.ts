@@ -74,6 +74,19 @@ export function checkNewUser(user: NewUser): { username: string; displayName: st
   return { username, displayName, roles };
 }
 
+/**
+ * Replaces a local account's password hash and clears its failed logins and
+ * lock; undefined when no local account has that name (unknown, or an account
+ * that signs in only by single sign-on and has no password).
+ */
+export async function updateUserPassword(tx: SqlExecutor, username: string, passwordHash: string): Promise<User | undefined> {
+  const row = await tx.get('SELECT * FROM users WHERE username = ? AND password_hash IS NOT NULL', [username]);
+  if (row === undefined) return undefined;
+  const user = rowToUser(row);
+  await tx.run('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, first_failed_at = NULL WHERE id = ?', [passwordHash, user.id]);
+  return user;
+}
+
 export async function usernameExists(db: SqlExecutor, username: string): Promise<boolean> {
   return (await db.get('SELECT 1 AS one FROM users WHERE username = ?', [username])) !== undefined;
 }

@@ -122,6 +122,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`Clinical API at ${clinicalServer.url}/api (OpenAPI at ${clinicalServer.url}/docs).\n`);
     process.stderr.write(`Web UI at ${clinicalServer.url}/\n`);
     if (demoPasswords !== undefined) process.stderr.write(describeDemoAccounts(demoPasswords, `${clinicalServer.url}/`));
+    else if (synthetic) process.stderr.write('Accounts exist already (a demo password is shown once, when it is made); a forgotten one: ./northstation users set-password USERNAME, with the data key above in NORTHSTATION_DATA_KEY_FILE.\n');
     if (oidc !== undefined) process.stderr.write(`Single sign-on through ${oidc.issuer}: ${clinicalServer.url}/api/oidc/login\n`);
   }
   let dicom: Awaited<ReturnType<typeof startDicomStorage>> | undefined;

@@ -94,3 +94,25 @@ test('usage errors: exit 2; a password argument is refused', async () => {
   assert.match(pw.err, /never given on the command line/);
   assert.equal((await users(['add', '--help'], { env })).code, 0);
 });
+
+test('set-password: a forgotten password replaced from stdin (the old one stops working, the change is audited); unknown user, extra arguments and a password argument are refused', async () => {
+  const { db, key, env } = setup();
+  assert.equal((await users(['add', 'physician', '--role', 'physician', '--password-stdin', '--db', db], { env, readStdin: () => Promise.resolve(password) })).code, 0);
+  const next = 'copper meadow signal 4';
+  const reset = await users(['set-password', 'physician', '--password-stdin', '--db', db], { env, readStdin: () => Promise.resolve(`${next}\n`) });
+  assert.equal(reset.err, '');
+  assert.equal(reset.code, 0);
+  assert.match(reset.out, /new password set for physician/);
+  assert.ok(!reset.out.includes(next));
+  const store = await openSqliteStore({ path: db, key });
+  assert.equal((await store.authenticate('physician', next)).username, 'physician');
+  await assert.rejects(store.authenticate('physician', password));
+  assert.equal((await store.listAuditEvents()).filter((event) => event.action === 'user.password' && event.client === 'northstation-cli').length, 1);
+  await store.close();
+
+  const unknown = await users(['set-password', 'nobody', '--password-stdin', '--db', db], { env, readStdin: () => Promise.resolve(next) });
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /no local account named nobody/);
+  assert.equal((await users(['set-password', 'physician', next, '--db', db], { env })).code, 2);
+  assert.equal((await users(['set-password', '--db', db], { env })).code, 2);
+});

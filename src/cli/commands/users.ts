@@ -2,6 +2,10 @@
  * `northstation users add USERNAME --role ROLE... [--display-name NAME]
  * [--password-stdin] [--db FILE|URL]`: creates a local account in the records
  * database. On the first start this is how the first admin is made.
+ * `northstation users set-password USERNAME [--password-stdin] [--db FILE|URL]`:
+ * a new password for a local account (a forgotten one, or the demo accounts of
+ * `serve --synthetic` whose passwords were shown once); it clears a lockout and
+ * signs the user out everywhere.
  *
  * The password comes from stdin with --password-stdin (one line; a trailing
  * newline is dropped), else from a prompt on the terminal, asked twice with
@@ -17,7 +21,10 @@ import { loadDataKey } from '../../records/field-cipher.ts';
 import { openRecordsStore } from '../../records/open-store.ts';
 import { recordsArgsHelp, recordsLocationFromArgs } from '../records-args.ts';
 
+const setPasswordUsage = 'usage: northstation users set-password USERNAME [--password-stdin]';
+
 const help = `${usersAddUsage}
+${setPasswordUsage}
   --password-stdin  read the password from stdin (otherwise: prompt twice on the terminal)
 ${recordsArgsHelp}
 The data key comes from NORTHSTATION_DATA_KEY_FILE or NORTHSTATION_DATA_KEY.`;
@@ -130,6 +137,7 @@ export async function run(args: string[], io: UsersIo = processIo): Promise<numb
     io.write(help + '\n');
     return sub === undefined ? 2 : 0;
   }
+  if (sub === 'set-password') return setPassword(rest, io);
   if (sub !== 'add') {
     io.error(`users: unknown subcommand "${sub}"\n\n${help}\n`);
     return 2;
@@ -149,6 +157,33 @@ export async function run(args: string[], io: UsersIo = processIo): Promise<numb
   } catch (error) {
     if (isNorthstationError(error)) {
       io.error(`users add: ${error.message}\n`);
+      return error.code === 'bad_request' ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+async function setPassword(args: readonly string[], io: UsersIo): Promise<number> {
+  try {
+    const { location, rest } = takeDb(args);
+    const passwordFrom = rest.includes('--password-stdin') ? 'stdin' : 'prompt';
+    const positionals = rest.filter((arg) => arg !== '--password-stdin');
+    const [username, ...extra] = positionals;
+    if (username === undefined || username.startsWith('-') || extra.length > 0) {
+      throw new NorthstationError('bad_request', `name one user, and nothing else (a password is never an argument)\n${setPasswordUsage}`);
+    }
+    const password = await readPassword(passwordFrom, io);
+    const store = await openRecordsStore({ ...recordsLocationFromArgs(location), key: loadDataKey(io.env) }, io.env);
+    try {
+      const user = await store.setPassword(username, password, localActor());
+      io.write(`new password set for ${user.username} (${user.id}); their sessions are signed out\n`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (isNorthstationError(error)) {
+      io.error(`users set-password: ${error.message}\n`);
       return error.code === 'bad_request' ? 2 : 1;
     }
     throw error;

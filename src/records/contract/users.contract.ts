@@ -98,6 +98,30 @@ export function usersContract(factory: StoreFactory): void {
     assert.deepEqual({ failed_logins: Number(reset?.failed_logins), locked_until: reset?.locked_until }, { failed_logins: 0, locked_until: null });
   });
 
+  void test('setPassword: the new password works, the old one not; the lock is cleared, sessions revoked, audited; unknown, single sign-on only and weak are refused', async (t) => {
+    const clock = { now: Date.UTC(2026, 0, 1, 8) };
+    const { store } = await fresh(t, { now: () => new Date(clock.now) });
+    const created = await store.createUser({ username: 'dr.lee', roles: ['physician'], password }, admin);
+    for (let i = 0; i < lockoutPolicy.maxFailures; i += 1) await assert.rejects(store.authenticate('dr.lee', 'not the password'), refusedLogin);
+    const limits = { ttlMs: 60_000, maxPerUser: 5, maxTotal: 100 };
+    const live = await store.openSession({ userId: created.id, tokenHash: hashToken('nss_session-before-reset'), ...limits });
+
+    const next = 'violet harbour lantern 9';
+    assert.equal((await store.setPassword('dr.lee', next, admin)).id, created.id);
+    assert.equal((await store.authenticate('dr.lee', next)).id, created.id, 'the lock is gone and the new password works');
+    await assert.rejects(store.authenticate('dr.lee', password), refusedLogin);
+    assert.equal(await store.findSession(hashToken('nss_session-before-reset')), undefined, 'signed out everywhere');
+    const actions = (await store.listAuditEvents()).map((event) => `${event.action}:${event.resourceId}`);
+    assert.ok(actions.includes(`user.password:${created.id}`));
+    assert.ok(actions.includes(`session.revoke:${live.id}`));
+    assert.ok(!(await accountRowsAsText(store)).includes(next), 'the password is stored only as a hash');
+
+    await assert.rejects(store.setPassword('nobody', next, admin), (error) => isNorthstationError(error, 'not_found'));
+    await assert.rejects(store.setPassword('dr.lee', 'short', admin), (error) => isNorthstationError(error, 'bad_request'));
+    const external = await store.signInExternal({ issuer: 'https://idp.example', subject: 'sub-1', username: 'sso.only', displayName: 'SSO Only', roles: ['nurse'] });
+    await assert.rejects(store.setPassword(external.username, next, admin), (error) => isNorthstationError(error, 'not_found'));
+  });
+
   void test('a lock counts failures from every gateway', async (t) => {
     const clock = { now: Date.UTC(2026, 0, 1, 8) };
     const fixture = await fresh(t, { now: () => new Date(clock.now) });
