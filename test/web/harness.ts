@@ -78,6 +78,8 @@ export interface WebHarness {
   users: Record<WebRole, WebAccount>;
   /** The records store behind the server (seed data with it; actors: `actorFor`). */
   store: RecordsRepository;
+  /** Where the server keeps images (uploads, and what a DICOM listener on `store` receives). */
+  imagingDirectory: string;
   /** The model the workflows run on (the tiny synthetic one unless `model` was given). */
   model: ChatModel;
   browser: Browser;
@@ -129,12 +131,13 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
       users[role] = { username: role, password, id: user.id };
     }
 
+    const imagingDirectory = join(dir, 'imaging');
     const app = buildClinicalApp({
       store,
       runner: createWorkflowRunner({ model, workflows }),
       model,
       logger,
-      imagingDirectory: join(dir, 'imaging'),
+      imagingDirectory,
       webRoot: outDir,
       // One browser signs in again and again from 127.0.0.1.
       limits: { loginAttemptsPerMinute: 10_000, loginBurst: 10_000, requestsPerMinute: 100_000, requestBurst: 10_000 },
@@ -158,7 +161,7 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
       return ((await response.json()) as { token: string }).token;
     };
 
-    return { url: server.url, users, store, model, browser, logLines, newPage, apiToken, close };
+    return { url: server.url, users, store, imagingDirectory, model, browser, logLines, newPage, apiToken, close };
   } catch (error) {
     await close();
     throw error;

@@ -69,8 +69,7 @@ export function Imaging() {
 
   const pickStudy = (study: StudyRow): void => {
     setSource({ kind: 'instance', sopInstanceUid: study.latestInstance.sopInstanceUid });
-    // DICOM writes names as Family^Given.
-    setPatient({ displayName: (study.details.patientName ?? '').split('^').filter((part) => part !== '').reverse().join(' '), birthDate: '' });
+    setPatient({ displayName: personName(study.details.patientName), birthDate: '' });
     setDraft(null);
   };
 
@@ -99,7 +98,7 @@ export function Imaging() {
                 {studies.map((study) => (
                   <li key={study.studyInstanceUid}>
                     <button type="button" className="link" onClick={() => pickStudy(study)}>
-                      {study.details.patientName ?? '—'} · {study.modalities.join(', ')} · {study.details.studyDate ?? formatDateTime(study.lastReceivedAt, language)}
+                      {personName(study.details.patientName) || '—'} · {study.modalities.join(', ')} · {study.details.studyDate ?? formatDateTime(study.lastReceivedAt, language)}
                     </button>
                   </li>
                 ))}
@@ -126,4 +125,10 @@ export function Imaging() {
       {draft !== null ? <ImagingReadResult draft={draft} /> : null}
     </section>
   );
+}
+
+/** A DICOM person name (Family^Given^Middle^Prefix^Suffix) as people write it: "Given Middle Family". */
+function personName(dicomName: string | undefined): string {
+  const [family = '', given = '', middle = ''] = (dicomName ?? '').split('^');
+  return [given, middle, family].map((part) => part.trim()).filter((part) => part !== '').join(' ');
 }
