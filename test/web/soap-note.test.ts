@@ -50,6 +50,12 @@ test('a physician drafts, edits and signs a SOAP note from an ACI-BENCH transcri
   await page.getByTestId('sign-button').click();
   await page.getByRole('dialog').waitFor();
   await assertAccessible(page, 'sign dialog');
+  // A mistyped password is refused in the dialog: the physician stays signed in, nothing is signed.
+  await page.getByTestId('sign-password').fill('not my password at all');
+  await page.getByTestId('confirm-sign').click();
+  await page.getByRole('dialog').getByRole('alert').filter({ hasText: /re-authentication failed/ }).waitFor();
+  assert.equal(await page.getByTestId('signed-in-user').count(), 1);
+  assert.equal(await page.getByTestId('draft-status').innerText(), 'Awaiting review');
   await page.getByTestId('sign-password').fill(web.users.physician.password);
   await page.getByTestId('confirm-sign').click();
   await page.getByTestId('draft-status').filter({ hasText: 'Signed' }).waitFor();
@@ -67,7 +73,8 @@ test('a physician drafts, edits and signs a SOAP note from an ACI-BENCH transcri
   const row = page.locator(`[data-testid="worklist-row"][data-status="signed"]`, { hasText: 'Test Patient Soap' });
   await row.waitFor();
   await screenshot(page, 'worklist-signed');
-  assertNoProblems();
+  // The one expected refusal: the mistyped password's 401.
+  assertNoProblems([/console error: Failed to load resource: the server responded with a status of 401 .*\/api\/drafts\/[^/]+\/sign\)$/]);
 });
 
 test('a nurse sees no sign button on a draft, and the API refuses her signature', { timeout: 300_000 }, async () => {

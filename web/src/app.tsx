@@ -3,7 +3,7 @@
  * synthetic-model banner, and the screen the hash names. The language follows
  * the signed-in user's stored preference; before sign-in, the browser's.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, apiData, setBearer, setUnauthorizedHandler } from './lib/api.ts';
 import { LanguageContext, translator, useT, type MessageKey } from './i18n/i18n.tsx';
 import { can } from './lib/permissions.ts';
@@ -106,6 +106,16 @@ function SignedIn({ user, onUser }: { user: SessionUser; onUser: (user: SessionU
 
   const visible = navItems.filter((item) => item.show(user));
   const current = visible.some((item) => item.route.name === route.name) || route.name === 'draft' ? route : visible[0]?.route ?? { name: 'status' };
+  const screenKey = current.name === 'draft' ? `draft ${current.id}` : current.name;
+  const screenTitle = t(current.name === 'draft' ? 'nav.draft' : navItems.find((item) => item.route.name === current.name)?.label ?? 'nav.status');
+
+  // A new screen: its name in the window title, and focus at the start of its content (WCAG 2.4.2, 2.4.3).
+  const firstScreen = useRef(true);
+  useEffect(() => {
+    document.title = `${screenTitle} — Northstation`;
+    if (firstScreen.current) firstScreen.current = false;
+    else document.getElementById('main')?.focus();
+  }, [screenTitle, screenKey]);
 
   return (
     <>
@@ -140,7 +150,8 @@ function Screen({ route }: { route: Route }) {
     case 'history': return <HistorySummary />;
     case 'status': return <StatusScreen />;
     case 'audit': return <AuditScreen />;
-    case 'draft': return <DraftScreen id={route.id} />;
+    // Keyed: another draft is another screen (its edits, dirty flag and saved copy start afresh).
+    case 'draft': return <DraftScreen key={route.id} id={route.id} />;
   }
 }
 

@@ -12,7 +12,8 @@ export function Field({ label, error, hint, children }: { label: string; error?:
       <label htmlFor={id}>{label}</label>
       {children({ id, ...(describedBy === '' ? {} : { 'aria-describedby': describedBy }), ...(error ? { 'aria-invalid': true } : {}) })}
       {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
-      {error ? <p className="field-error" id={`${id}-error`} role="alert">{error}</p> : null}
+      {/* Polite, not an alert: a value refused while typing must not interrupt at every keystroke. */}
+      {error ? <p className="field-error" id={`${id}-error`} aria-live="polite">{error}</p> : null}
     </div>
   );
 }
@@ -40,7 +41,8 @@ export function SyntheticBanner() {
 /** The workflow's progress as it streams: stage and count, and how much text the model has written. */
 export function WorkflowProgress({ events }: { events: DraftStreamEvent[] }) {
   const t = useT();
-  if (events.length === 0) return null;
+  // The live region is there before the first event, so screen readers announce what arrives in it.
+  if (events.length === 0) return <div className="progress-idle" role="status" aria-live="polite" />;
   let stage: string | null = null;
   let done = 0;
   let total = 0;

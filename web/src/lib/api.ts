@@ -23,6 +23,11 @@ export interface ApiRequest {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * A request that re-enters the password (sign, amend, withdraw): its 401 means "wrong password",
+   * not "the session is gone", so it does not send the user back to sign-in.
+   */
+  reauthentication?: boolean;
 }
 
 export interface ApiResponse<T> {
@@ -52,7 +57,7 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<Ap
     body = JSON.stringify(request.body);
   }
   const response = await fetch(path, { method: request.method ?? 'GET', headers, body, signal: request.signal ?? null, credentials: 'omit', cache: 'no-store' });
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) throw await errorOf(response, request.reauthentication === true);
   const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
   return { data, etag: response.headers.get('etag') };
 }
@@ -61,7 +66,7 @@ export async function apiData<T>(path: string, request: ApiRequest = {}): Promis
   return (await api<T>(path, request)).data;
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
+async function errorOf(response: Response, reauthentication = false): Promise<ApiError> {
   let code = 'http_' + String(response.status);
   let message = response.statusText || 'the server refused the request';
   try {
@@ -71,7 +76,7 @@ async function errorOf(response: Response): Promise<ApiError> {
   } catch {
     // Not the API's error shape (a proxy's page): keep the status line.
   }
-  if (response.status === 401 && bearer !== null) onUnauthorized();
+  if (response.status === 401 && bearer !== null && !reauthentication) onUnauthorized();
   return new ApiError(response.status, code, message);
 }
 

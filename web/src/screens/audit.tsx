@@ -28,16 +28,18 @@ export function AuditScreen() {
   const next = extra === null ? data?.next : extra.next;
   const [verification, setVerification] = useState<Verification | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(null);
+  const [olderError, setOlderError] = useState<unknown>(null);
   const [verifying, setVerifying] = useState(false);
-  const error = searchError ?? verifyError;
+  const error = searchError ?? olderError ?? verifyError;
 
   const loadOlder = async (): Promise<void> => {
     if (next === undefined) return;
     try {
       const page = await apiData<AuditPage>(`${auditPath(applied.filters)}&before=${next}`);
       setOlder({ search: applied, events: [...(extra?.events ?? []), ...page.events], next: page.next });
+      setOlderError(null);
     } catch (failure) {
-      setVerifyError(failure);
+      setOlderError(failure);
     }
   };
 

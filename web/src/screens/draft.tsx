@@ -3,7 +3,7 @@
  * model card's limitations, and — for whoever may sign — edit, diff and sign.
  * The server decides every permission; the buttons only follow its policy.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApiData } from '../lib/use-api.ts';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage, formatDateTime, Limitations } from '../components/common.tsx';
@@ -22,20 +22,25 @@ export function DraftScreen({ id }: { id: string }) {
   // After a save or a signature, the server's answer replaces what was read.
   const [updated, setUpdated] = useState<StoredDraft | null>(null);
   const [dirty, setDirty] = useState(false);
+  const statusLine = useRef<HTMLParagraphElement>(null);
   const draft = updated?.id === id ? updated : data;
 
   if (draft === null) return error === null ? <p role="status">{t('common.loading')}</p> : <ErrorMessage error={error} />;
-  const replace = (next: StoredDraft): void => setUpdated(next);
+  const replace = (next: StoredDraft): void => {
+    setUpdated(next);
+    // Signed: the sign panel goes away with the focus in it; the focus moves to the new state.
+    if (next.status !== draft.status) requestAnimationFrame(() => statusLine.current?.focus());
+  };
 
   return (
     <article aria-labelledby="draft-title" data-testid="draft-screen" data-status={draft.status}>
       <h1 id="draft-title">{workflowLabel(t, draft.workflow)}</h1>
-      <p className="draft-meta">
+      <p className="draft-meta" ref={statusLine} tabIndex={-1}>
         <span className={`status status-${draft.status}`} data-testid="draft-status">{t(`state.${draft.status}`)}</span>{' '}
         {t('draft.createdAt', { when: formatDateTime(draft.createdAt, language) })} · {t('draft.model', { model: draft.provenance.model.id })}
         {draft.provenance.model.synthetic ? <> · <strong>{t('draft.synthetic')}</strong></> : null}
       </p>
-      {draft.signature !== null ? <p data-testid="signature">{t('draft.signedBy', { when: formatDateTime(draft.signature.at, language) })}</p> : null}
+      {draft.signature !== null ? <p role="status" data-testid="signature">{t('draft.signedBy', { when: formatDateTime(draft.signature.at, language) })}</p> : null}
       <ErrorMessage error={error} />
       <DraftBody draft={draft} version={draft.version} onSaved={replace} onDirty={setDirty} />
       <FindingList findings={findingsNotShownInline(draft)} />

@@ -6,7 +6,7 @@ import { useState, type ChangeEvent, type SyntheticEvent } from 'react';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage, Field, WorkflowProgress } from '../components/common.tsx';
 import { useDraftRun } from '../lib/use-draft-run.ts';
-import { navigate } from '../lib/route.ts';
+import { navigate, parseRoute } from '../lib/route.ts';
 import type { Language } from '../lib/types.ts';
 import { emptyPatient, PatientFields } from './patient-fields.tsx';
 
@@ -40,7 +40,9 @@ export function EncounterNote() {
   const draft = async (event: SyntheticEvent): Promise<void> => {
     event.preventDefault();
     const stored = await run('soap-note', patient, { transcript, language: transcriptLanguage });
-    if (stored !== undefined) navigate({ name: 'draft', id: stored.id });
+    // Only if the clinician is still waiting here: elsewhere (another draft, edits open) the new
+    // draft waits in the worklist rather than pulling them away.
+    if (stored !== undefined && parseRoute(window.location.hash).name === 'note') navigate({ name: 'draft', id: stored.id });
   };
 
   return (

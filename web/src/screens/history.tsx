@@ -7,7 +7,7 @@ import { useState, type ChangeEvent, type SyntheticEvent } from 'react';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage, Field, WorkflowProgress } from '../components/common.tsx';
 import { useDraftRun } from '../lib/use-draft-run.ts';
-import { navigate } from '../lib/route.ts';
+import { navigate, parseRoute } from '../lib/route.ts';
 import { checkBundle, type CheckedBundle } from '../lib/bundle.ts';
 
 /** The clinical API's request body limit (1 MiB, ClinicalAppLimits.bodyLimitBytes): refused here, not after the upload. */
@@ -34,7 +34,7 @@ export function HistorySummary() {
     event.preventDefault();
     if (bundle === null) return;
     const stored = await run('history-summary', { displayName: bundle.patientName, birthDate: bundle.birthDate ?? '' }, { bundle: bundle.bundle, language });
-    if (stored !== undefined) navigate({ name: 'draft', id: stored.id });
+    if (stored !== undefined && parseRoute(window.location.hash).name === 'history') navigate({ name: 'draft', id: stored.id });
   };
 
   return (

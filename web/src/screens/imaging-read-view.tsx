@@ -43,18 +43,26 @@ export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: S
   const { user } = useSession();
   const [edited, setEdited] = useState<ImagingReadContent | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
   const content = edited ?? draft.currentContent;
   const editable = draft.status === 'draft' && can(user, 'draft.edit');
   useEffect(() => onDirty(edited !== null), [edited, onDirty]);
+  // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
+  useEffect(() => () => onDirty(false), [onDirty]);
 
   const save = async (): Promise<void> => {
     if (edited === null) return;
+    const sent = edited;
+    setSaving(true);
+    setError(null);
     try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: edited }, headers: { 'if-match': String(version) } });
-      setEdited(null);
+      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: sent }, headers: { 'if-match': String(version) } });
+      setEdited((current) => (current === sent ? null : current));
       onSaved(data);
     } catch (failure) {
       setError(failure);
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -72,7 +80,7 @@ export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: S
           ) : null}
           <label>{t('imaging.findings')}<textarea rows={4} value={content.findings} onChange={(event) => setEdited({ ...content, findings: event.target.value })} /></label>
           <label>{t('imaging.impression')}<textarea rows={3} value={content.impression} onChange={(event) => setEdited({ ...content, impression: event.target.value })} /></label>
-          <button type="button" onClick={() => void save()} disabled={edited === null}>{t('soap.save')}</button>
+          <button type="button" onClick={() => void save()} disabled={edited === null || saving}>{saving ? t('common.saving') : t('soap.save')}</button>
           <ErrorMessage error={error} />
         </>
       )}

@@ -42,6 +42,8 @@ export function Imaging() {
   const [uploading, setUploading] = useState(false);
   const studies = useApiData<{ studies: StudyRow[] }>('/api/studies?limit=50').data?.studies ?? null;
   const [patient, setPatient] = useState(emptyPatient);
+  // Filled in from a picked study: another image must not inherit that patient.
+  const [patientFromStudy, setPatientFromStudy] = useState(false);
   const [question, setQuestion] = useState('');
   const [context, setContext] = useState('');
   const { busy, events, error, run } = useDraftRun();
@@ -59,6 +61,10 @@ export function Imaging() {
     try {
       const { upload: stored } = await apiData<{ upload: { id: string } }>('/api/imaging/uploads', { method: 'POST', body: new Blob([file], { type: mediaType }), headers: { 'content-type': mediaType } });
       setSource({ kind: 'upload', id: stored.id });
+      if (patientFromStudy) {
+        setPatient(emptyPatient);
+        setPatientFromStudy(false);
+      }
       setDraft(null);
     } catch (failure) {
       setFileError(failure instanceof Error ? failure.message : String(failure));
@@ -70,6 +76,7 @@ export function Imaging() {
   const pickStudy = (study: StudyRow): void => {
     setSource({ kind: 'instance', sopInstanceUid: study.latestInstance.sopInstanceUid });
     setPatient({ displayName: personName(study.details.patientName), birthDate: '' });
+    setPatientFromStudy(true);
     setDraft(null);
   };
 
@@ -108,7 +115,7 @@ export function Imaging() {
           {source !== null ? <ImageViewer source={source} /> : <p className="hint">{t('imaging.noImage')}</p>}
         </div>
         <form onSubmit={(event) => void read(event)}>
-          <PatientFields value={patient} onChange={setPatient} />
+          <PatientFields value={patient} onChange={(next) => { setPatient(next); setPatientFromStudy(false); }} />
           <Field label={t('imaging.question')} hint={t('imaging.questionHint')}>
             {(props) => <textarea {...props} rows={3} maxLength={2000} value={question} onChange={(event) => setQuestion(event.target.value)} />}
           </Field>

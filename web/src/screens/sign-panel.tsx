@@ -33,7 +33,7 @@ export function SignPanel({ draft, version, dirty, onSigned }: { draft: StoredDr
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: { password }, headers: { 'if-match': String(version) } });
+      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: { password }, headers: { 'if-match': String(version) }, reauthentication: true });
       close();
       onSigned(data);
     } catch (failure) {

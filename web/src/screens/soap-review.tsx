@@ -6,7 +6,7 @@
  * statement keeps its grounding, so the reviewer can still check it) and the
  * diff shows every change against the AI's draft before signing.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api.ts';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage } from '../components/common.tsx';
@@ -28,6 +28,8 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
   const [saving, setSaving] = useState(false);
   const content = edited ?? draft.currentContent;
   useEffect(() => onDirty(edited !== null), [edited, onDirty]);
+  // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
+  useEffect(() => () => onDirty(false), [onDirty]);
   const editable = draft.status === 'draft' && can(user, 'draft.edit');
   const diff = useMemo(() => diffWords(noteText(draft.aiOutput.content, t), noteText(content, t)), [draft.aiOutput.content, content, t]);
 
@@ -40,11 +42,13 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
 
   const save = async (): Promise<void> => {
     if (edited === null) return;
+    const sent = edited;
     setSaving(true);
     setError(null);
     try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: edited }, headers: { 'if-match': String(version) } });
-      setEdited(null);
+      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: sent }, headers: { 'if-match': String(version) } });
+      // What was typed while the save was on its way stays, as unsaved changes on the new version.
+      setEdited((current) => (current === sent ? null : current));
       onSaved(data);
     } catch (failure) {
       setError(failure);
@@ -72,6 +76,7 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
                 <StatementItem
                   key={`${section}-${index}`}
                   statement={statement}
+                  edited={!draft.aiOutput.content.sections[section].some((original) => original.text === statement.text)}
                   label={t('soap.statementLabel', { section: t(`soap.${section}`), number: index + 1 })}
                   editable={editable}
                   onFocus={() => setActive(statement.grounding)}
@@ -105,7 +110,7 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
   );
 }
 
-function StatementItem({ statement, label, editable, onFocus, onBlur, onChange }: { statement: SoapStatement; label: string; editable: boolean; onFocus: () => void; onBlur: () => void; onChange: (next: SoapStatement | null) => void }) {
+function StatementItem({ statement, edited, label, editable, onFocus, onBlur, onChange }: { statement: SoapStatement; edited: boolean; label: string; editable: boolean; onFocus: () => void; onBlur: () => void; onChange: (next: SoapStatement | null) => void }) {
   const { t } = useLanguage();
   const ungrounded = statement.grounding.length === 0 || statement.findings.some((finding) => finding.rule === 'ungrounded-claim');
   return (
@@ -126,7 +131,7 @@ function StatementItem({ statement, label, editable, onFocus, onBlur, onChange }
           <button type="button" className="secondary small" onClick={() => onChange(null)} aria-label={t('soap.removeStatement', { label })}>{t('soap.remove')}</button>
         </div>
       ) : <p>{statement.text}</p>}
-      {ungrounded ? <p className="ungrounded-note">{t('soap.ungrounded')}</p> : null}
+      {ungrounded ? <p className="ungrounded-note">{t('soap.ungrounded')}</p> : edited ? <p className="hint">{t('soap.editedGrounding')}</p> : null}
       {statement.findings.map((finding, index) => <FindingBadge key={`${finding.rule}-${index}`} finding={finding} />)}
     </li>
   );
@@ -135,16 +140,20 @@ function StatementItem({ statement, label, editable, onFocus, onBlur, onChange }
 function Transcript({ text, active }: { text: string; active: GroundingSpan[] }) {
   const { t } = useLanguage();
   const segments = useMemo(() => highlightSegments(text, active), [text, active]);
-  const firstHighlighted = segments.findIndex((segment) => segment.highlighted);
+  const view = useRef<HTMLDivElement>(null);
+  // Scrolled when the highlighted statement changes, not on every render (typing elsewhere must not move it).
+  useEffect(() => {
+    view.current?.querySelector('mark')?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
   return (
     <section className="transcript" aria-labelledby="transcript-title">
       <h2 id="transcript-title">{t('soap.transcript')}</h2>
       {/* Focusable: it scrolls, and a keyboard user must be able to scroll it too. */}
-      <div className="transcript-text" tabIndex={0} role="region" aria-labelledby="transcript-title" data-testid="transcript-view">
+      <div ref={view} className="transcript-text" tabIndex={0} role="region" aria-labelledby="transcript-title" data-testid="transcript-view">
         {segments.map((segment, index) => {
           if (!segment.highlighted) return <span key={index}>{segment.text}</span>;
           return (
-            <mark key={index} data-testid="transcript-highlight" ref={index === firstHighlighted ? (element) => element?.scrollIntoView({ block: 'nearest' }) : undefined}>
+            <mark key={index} data-testid="transcript-highlight">
               {segment.text}
             </mark>
           );

@@ -15,8 +15,9 @@ import type { StoredDraft, TriageContent } from '../lib/types.ts';
 import { emptyPatient, PatientFields } from './patient-fields.tsx';
 import { CtasComparison } from './triage-result.tsx';
 
-const numericInputs: { field: NumericField; label: MessageKey; unit: string; step?: string }[] = [
-  { field: 'age', label: 'vitals.age', unit: 'years' },
+/** `unit`: a symbol, or `{ words }` for a unit said in words (translated). */
+const numericInputs: { field: NumericField; label: MessageKey; unit: string | { words: MessageKey }; step?: string }[] = [
+  { field: 'age', label: 'vitals.age', unit: { words: 'unit.years' } },
   { field: 'respiratoryRate', label: 'vitals.respiratoryRate', unit: '/min' },
   { field: 'spo2', label: 'vitals.spo2', unit: '%' },
   { field: 'heartRate', label: 'vitals.heartRate', unit: '/min' },
@@ -66,7 +67,7 @@ export function TriageIntake() {
             <legend>{t('triage.vitals')}</legend>
             <div className="vitals-grid">
               {numericInputs.map(({ field, label, unit, step }) => (
-                <Field key={field} label={`${t(label)} (${unit})`} error={fieldError(field)}>
+                <Field key={field} label={`${t(label)} (${typeof unit === 'string' ? unit : t(unit.words)})`} error={fieldError(field)}>
                   {(props) => <input {...props} name={field} inputMode="decimal" step={step} value={form[field]} onChange={(event) => set(field, event.target.value)} data-testid={`vital-${field}`} />}
                 </Field>
               ))}
@@ -98,7 +99,9 @@ export function TriageIntake() {
           </button>
           {refused ? <p className="hint">{t('triage.fixFields')}</p> : null}
         </form>
-        <aside className="live-scores" aria-labelledby="live-title" aria-live="polite">
+        <aside className="live-scores" aria-labelledby="live-title">
+          {/* One short line is announced as the scores change, not the whole panel. */}
+          <p className="visually-hidden" aria-live="polite">{report === null ? '' : `${t('score.ctasFloor')}: ${report.ctas.floor === null ? t('score.none') : report.ctas.floor}. NEWS2: ${report.news2.total}.`}</p>
           <h2 id="live-title">{t('triage.liveTitle')}</h2>
           {report === null ? <p>{t('triage.noVitals')}</p> : (
             <dl>
@@ -115,19 +118,19 @@ export function TriageIntake() {
           {report !== null && report.ctas.reasons.length > 0 ? (
             <>
               <h3>{t('triage.floorReasons')}</h3>
-              <ul>{report.ctas.reasons.map((reason) => <li key={reason}>{reason}</li>)}</ul>
+              <ul lang="en">{report.ctas.reasons.map((reason) => <li key={reason}>{reason}</li>)}</ul>
             </>
           ) : null}
           {report !== null && report.alerts.length > 0 ? (
             <>
               <h3>{t('triage.flags')}</h3>
-              <ul className="alerts" data-testid="live-flags">{report.alerts.map((alert) => <li key={alert.code}>{alert.message}</li>)}</ul>
+              <ul className="alerts" lang="en" data-testid="live-flags">{report.alerts.map((alert) => <li key={alert.code}>{alert.message}</li>)}</ul>
             </>
           ) : null}
           {report !== null && report.extremes.length > 0 ? (
             <>
               <h3>{t('triage.recheck')}</h3>
-              <ul>{report.extremes.map((extreme) => <li key={extreme.field}>{extreme.message}</li>)}</ul>
+              <ul lang="en">{report.extremes.map((extreme) => <li key={extreme.field}>{extreme.message}</li>)}</ul>
             </>
           ) : null}
         </aside>

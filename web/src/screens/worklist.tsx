@@ -67,9 +67,9 @@ export function Worklist() {
   return (
     <section aria-labelledby="worklist-title">
       <h1 id="worklist-title">{t('worklist.title')}</h1>
-      <div role="tablist" aria-label={t('worklist.states')} className="tabs">
+      <div role="group" aria-label={t('worklist.states')} className="tabs">
         {tabs.map((item) => (
-          <button key={item.tab} type="button" role="tab" aria-selected={tab === item.tab} onClick={() => setTab(item.tab)} data-testid={`tab-${item.tab}`}>
+          <button key={item.tab} type="button" aria-pressed={tab === item.tab} onClick={() => setTab(item.tab)} data-testid={`tab-${item.tab}`}>
             {t(item.label)}{item.tab === 'running' && running.length > 0 ? ` (${running.length})` : ''}
           </button>
         ))}
