@@ -59,7 +59,7 @@ test('a physician drafts, edits and signs a SOAP note from an ACI-BENCH transcri
   await page.getByTestId('sign-password').fill(web.users.physician.password);
   await page.getByTestId('confirm-sign').click();
   await page.getByTestId('draft-status').filter({ hasText: 'Signed' }).waitFor();
-  await page.getByTestId('signature').waitFor();
+  assert.match(await page.getByTestId('signature').innerText(), /^Signed .+ by Test physician \(physician\)\.$/);
   await screenshot(page, 'soap-signed');
 
   const id = new URL(page.url()).hash.replace('#/drafts/', '');

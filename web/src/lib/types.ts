@@ -57,8 +57,8 @@ export interface StoredDraft<Content = unknown> {
   createdBy: string;
   createdAt: string;
   currentContent: Content;
-  signature: { by: string; at: string } | null;
-  amendments: { reason: string; by: string; at: string }[];
+  signature: { id: string; signedBy: string; role: string; signedAt: string; contentHash: string } | null;
+  amendments: { id: string; reason: string; signedBy: string; role: string; signedAt: string }[];
 }
 
 export interface DraftSummary {

@@ -5,6 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import { useApiData } from '../lib/use-api.ts';
+import { useSession } from '../session.tsx';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage, formatDateTime, Limitations } from '../components/common.tsx';
 import { soapSections, type Finding, type ImagingReadContent, type SoapNoteContent, type StoredDraft, type TriageContent } from '../lib/types.ts';
@@ -18,6 +19,7 @@ import { SignPanel } from './sign-panel.tsx';
 
 export function DraftScreen({ id }: { id: string }) {
   const { t, language } = useLanguage();
+  const { user } = useSession();
   const { data, error } = useApiData<StoredDraft>(`/api/drafts/${encodeURIComponent(id)}`);
   // After a save or a signature, the server's answer replaces what was read.
   const [updated, setUpdated] = useState<StoredDraft | null>(null);
@@ -40,7 +42,14 @@ export function DraftScreen({ id }: { id: string }) {
         {t('draft.createdAt', { when: formatDateTime(draft.createdAt, language) })} · {t('draft.model', { model: draft.provenance.model.id })}
         {draft.provenance.model.synthetic ? <> · <strong>{t('draft.synthetic')}</strong></> : null}
       </p>
-      {draft.signature !== null ? <p role="status" data-testid="signature">{t('draft.signedBy', { when: formatDateTime(draft.signature.at, language) })}</p> : null}
+      {draft.signature !== null ? (
+        <p role="status" data-testid="signature">
+          {t('draft.signedBy', { when: formatDateTime(draft.signature.signedAt, language), who: draft.signature.signedBy === user.id ? user.displayName : draft.signature.signedBy, role: t(`role.${roleOf(draft.signature.role)}`) })}
+        </p>
+      ) : null}
+      {draft.amendments.map((amendment) => (
+        <p key={amendment.id} data-testid="amendment">{t('draft.amendedBy', { when: formatDateTime(amendment.signedAt, language), who: amendment.signedBy === user.id ? user.displayName : amendment.signedBy, reason: amendment.reason })}</p>
+      ))}
       <ErrorMessage error={error} />
       <DraftBody draft={draft} version={draft.version} onSaved={replace} onDirty={setDirty} />
       <FindingList findings={findingsNotShownInline(draft)} />
@@ -72,4 +81,9 @@ function findingsNotShownInline(draft: StoredDraft): Finding[] {
   const key = (finding: Finding): string => `${finding.rule}|${finding.excerpt}|${finding.message}`;
   const inline = new Set(soapSections.flatMap((section) => content.sections[section].flatMap((statement) => statement.findings.map(key))));
   return draft.aiOutput.findings.filter((finding) => !inline.has(key(finding)));
+}
+
+/** A role as the policy names it; anything else shows as the integration it must be. */
+function roleOf(role: string): 'nurse' | 'physician' | 'admin' | 'integration' {
+  return role === 'nurse' || role === 'physician' || role === 'admin' ? role : 'integration';
 }
