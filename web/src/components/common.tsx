@@ -63,7 +63,7 @@ export function WorkflowProgress({ events }: { events: DraftStreamEvent[] }) {
   );
 }
 
-export function Limitations({ notice }: { notice: { limitations: string[]; intendedUse?: string } | null | undefined }) {
+export function Limitations({ notice }: { notice: { limitations: readonly string[]; intendedUse?: string } | null | undefined }) {
   const t = useT();
   if (!notice || notice.limitations.length === 0) return null;
   return (

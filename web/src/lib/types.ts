@@ -33,7 +33,7 @@ export interface ModelCardNotice {
   status?: string;
   displayName?: string;
   intendedUse?: string;
-  limitations: string[];
+  limitations: readonly string[];
 }
 
 export interface Provenance {
