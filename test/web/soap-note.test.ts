@@ -2,7 +2,8 @@
  * A physician in Chromium drafts a SOAP note from an ACI-BENCH transcript on
  * the tiny synthetic model, edits it, sees the edit in the diff against the
  * AI draft, signs with the password, and finds it signed in the worklist.
- * A nurse opening a draft sees no sign button, and the API refuses her anyway.
+ * A signed note is amended (reason, password) and then marked entered in
+ * error. A nurse opening a draft sees no sign button, and the API refuses her anyway.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -52,12 +53,12 @@ test('a physician drafts, edits and signs a SOAP note from an ACI-BENCH transcri
   await assertAccessible(page, 'sign dialog');
   // A mistyped password is refused in the dialog: the physician stays signed in, nothing is signed.
   await page.getByTestId('sign-password').fill('not my password at all');
-  await page.getByTestId('confirm-sign').click();
+  await page.getByTestId('sign-confirm').click();
   await page.getByRole('dialog').getByRole('alert').filter({ hasText: /re-authentication failed/ }).waitFor();
   assert.equal(await page.getByTestId('signed-in-user').count(), 1);
   assert.equal(await page.getByTestId('draft-status').innerText(), 'Awaiting review');
   await page.getByTestId('sign-password').fill(web.users.physician.password);
-  await page.getByTestId('confirm-sign').click();
+  await page.getByTestId('sign-confirm').click();
   await page.getByTestId('draft-status').filter({ hasText: 'Signed' }).waitFor();
   assert.match(await page.getByTestId('signature').innerText(), /^Signed .+ by Test physician \(physician\)\.$/);
   await screenshot(page, 'soap-signed');
@@ -95,5 +96,43 @@ test('a nurse sees no sign button on a draft, and the API refuses her signature'
 
   const refused = await fetch(`${web.url}/api/drafts/${draft.id}/sign`, { method: 'POST', headers: { ...headers, 'if-match': String(draft.version) }, body: JSON.stringify({ password: web.users.nurse.password }) });
   assert.equal(refused.status, 403);
+  assertNoProblems();
+});
+
+test('a physician amends a signed note with a reason, then marks it entered in error', { timeout: 300_000 }, async () => {
+  const token = await web.apiToken('physician');
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const opened = (await (await fetch(`${web.url}/api/encounters`, { method: 'POST', headers, body: JSON.stringify({ patient: { displayName: 'Test Patient Amend' } }) })).json()) as { encounter: { id: string } };
+  const created = (await (await fetch(`${web.url}/api/drafts`, { method: 'POST', headers, body: JSON.stringify({ encounterId: opened.encounter.id, workflow: 'soap-note', input: { transcript: aciBenchTranscript().slice(0, 1500) } }) })).json()) as { id: string; version: number };
+  const signed = await fetch(`${web.url}/api/drafts/${created.id}/sign`, { method: 'POST', headers: { ...headers, 'if-match': String(created.version) }, body: JSON.stringify({ password: web.users.physician.password }) });
+  assert.equal(signed.status, 200);
+
+  const { page, assertNoProblems } = await web.newPage();
+  await signIn(page, web.users.physician);
+  await page.goto(`/#/drafts/${created.id}`);
+  await page.getByTestId('draft-status').filter({ hasText: 'Signed' }).waitFor();
+  const statements = page.getByTestId('statement-text');
+  if ((await statements.count()) === 0) await page.getByRole('button', { name: 'Add a statement to Plan' }).click();
+  await statements.first().fill('Amended: follow-up in one week.');
+  await page.getByTestId('amend-button').click();
+  await page.getByTestId('amend-reason').fill('Follow-up interval corrected after discussion with the patient.');
+  await page.getByTestId('amend-password').fill(web.users.physician.password);
+  await assertAccessible(page, 'amend dialog');
+  await page.getByTestId('amend-confirm').click();
+  await page.getByTestId('draft-status').filter({ hasText: 'Amended' }).waitFor();
+  assert.match(await page.getByTestId('amendment').innerText(), /Follow-up interval corrected/);
+  await screenshot(page, 'soap-amended');
+
+  await page.getByTestId('withdraw-button').click();
+  await page.getByTestId('withdraw-reason').fill('Charted on the wrong patient.');
+  await page.getByTestId('withdraw-password').fill(web.users.physician.password);
+  await page.getByTestId('withdraw-confirm').click();
+  await page.getByTestId('draft-status').filter({ hasText: 'Entered in error' }).waitFor();
+  assert.equal(await page.getByTestId('withdraw-button').count(), 0);
+  const stored = (await (await fetch(`${web.url}/api/drafts/${created.id}`, { headers })).json()) as { status: string; amendments: { reason: string }[]; withdrawal: { reason: string } | null };
+  assert.equal(stored.status, 'entered-in-error');
+  assert.deepEqual(stored.amendments.map((amendment) => amendment.reason), ['Follow-up interval corrected after discussion with the patient.']);
+  assert.equal(stored.withdrawal?.reason, 'Charted on the wrong patient.');
+  await screenshot(page, 'soap-entered-in-error');
   assertNoProblems();
 });

@@ -53,7 +53,7 @@ export function DraftScreen({ id }: { id: string }) {
       <ErrorMessage error={error} />
       <DraftBody draft={draft} version={draft.version} onSaved={replace} onDirty={setDirty} />
       <FindingList findings={findingsNotShownInline(draft)} />
-      <SignPanel draft={draft} version={draft.version} dirty={dirty} onSigned={replace} />
+      <SignPanel draft={draft} dirty={dirty} onSigned={replace} />
       <Limitations notice={draft.aiOutput.limitations} />
     </article>
   );

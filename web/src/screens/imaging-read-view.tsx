@@ -12,6 +12,7 @@ import { useSession } from '../session.tsx';
 import type { ImagingReadContent, StoredDraft } from '../lib/types.ts';
 import { hrefOf } from '../lib/route.ts';
 import { ImageViewer, type ImageSource } from '../components/image-viewer.tsx';
+import { AmendDialog, canAmend } from './sign-panel.tsx';
 
 export function ImagingReadResult({ draft }: { draft: StoredDraft<ImagingReadContent> }) {
   const t = useT();
@@ -45,7 +46,9 @@ export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: S
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const content = edited ?? draft.currentContent;
-  const editable = draft.status === 'draft' && can(user, 'draft.edit');
+  const amending = canAmend(draft, user);
+  const editable = (draft.status === 'draft' && can(user, 'draft.edit')) || amending;
+  const [amendOpen, setAmendOpen] = useState(false);
   useEffect(() => onDirty(edited !== null), [edited, onDirty]);
   // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
   useEffect(() => () => onDirty(false), [onDirty]);
@@ -80,7 +83,14 @@ export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: S
           ) : null}
           <label>{t('imaging.findings')}<textarea rows={4} value={content.findings} onChange={(event) => setEdited({ ...content, findings: event.target.value })} /></label>
           <label>{t('imaging.impression')}<textarea rows={3} value={content.impression} onChange={(event) => setEdited({ ...content, impression: event.target.value })} /></label>
-          <button type="button" onClick={() => void save()} disabled={edited === null || saving}>{saving ? t('common.saving') : t('soap.save')}</button>
+          {amending ? (
+            <button type="button" onClick={() => setAmendOpen(true)} disabled={edited === null}>{t('amend.button')}</button>
+          ) : (
+            <button type="button" onClick={() => void save()} disabled={edited === null || saving}>{saving ? t('common.saving') : t('soap.save')}</button>
+          )}
+          {amending && edited !== null ? (
+            <AmendDialog draft={draft} content={edited} open={amendOpen} onClose={() => setAmendOpen(false)} onAmended={(next) => { setEdited(null); onSaved(next); }} />
+          ) : null}
           <ErrorMessage error={error} />
         </>
       )}

@@ -1,69 +1,90 @@
 /**
- * Sign-off: only for whoever the policy lets sign (a nurse sees no button,
- * and the API refuses anyway), only on a draft with no unsaved edits (the
- * version signed is the version shown), and only with the password entered
- * again, in a modal dialog (focus stays in it; Escape cancels).
+ * Sign-off and what follows it. Signing: only for whoever the policy lets
+ * sign (a nurse sees no button, and the API refuses anyway), only on a draft
+ * with no unsaved edits (the version signed is the version shown), with the
+ * password entered again. A signed document can be marked entered in error
+ * (withdrawn) with a reason and the password; amending happens in the
+ * document's editor (soap-review.tsx, imaging-read-view.tsx).
  */
-import { useRef, useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../lib/api.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { ErrorMessage, Field } from '../components/common.tsx';
+import { ReauthDialog } from '../components/reauth-dialog.tsx';
 import { can } from '../lib/permissions.ts';
 import { useSession } from '../session.tsx';
 import type { StoredDraft } from '../lib/types.ts';
 
-export function SignPanel({ draft, version, dirty, onSigned }: { draft: StoredDraft; version: number; dirty: boolean; onSigned: (draft: StoredDraft) => void }) {
+export function SignPanel({ draft, dirty, onSigned }: { draft: StoredDraft; dirty: boolean; onSigned: (draft: StoredDraft) => void }) {
   const t = useT();
   const { user } = useSession();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  if (draft.status !== 'draft') return null;
-  if (!can(user, 'draft.sign')) return <p className="hint" data-testid="no-sign">{t('sign.notAllowed')}</p>;
+  const [open, setOpen] = useState<'sign' | 'withdraw' | null>(null);
+  const signed = draft.status === 'signed' || draft.status === 'amended';
+  if (draft.status === 'draft' && !can(user, 'draft.sign')) return <p className="hint" data-testid="no-sign">{t('sign.notAllowed')}</p>;
+  if (draft.status === 'entered-in-error' || (signed && !can(user, 'draft.withdraw'))) return null;
 
-  const close = (): void => {
-    setPassword('');
-    setError(null);
-    dialog.current?.close();
+  const sign = async (password: string): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: { password }, headers: { 'if-match': String(draft.version) }, reauthentication: true });
+    onSigned(data);
   };
-
-  const sign = async (event: SyntheticEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: { password }, headers: { 'if-match': String(version) }, reauthentication: true });
-      close();
-      onSigned(data);
-    } catch (failure) {
-      setPassword('');
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+  const withdraw = async (password: string, reason: string): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/withdraw`, { method: 'POST', body: { password, reason }, reauthentication: true });
+    onSigned(data);
   };
 
   return (
     <section className="sign-panel" aria-labelledby="sign-title">
       <h2 id="sign-title">{t('sign.title')}</h2>
-      <p>{t('sign.explain')}</p>
-      {dirty ? <p className="hint" role="status">{t('sign.saveFirst')}</p> : null}
-      <button type="button" disabled={dirty} onClick={() => dialog.current?.showModal()} data-testid="sign-button">{t('sign.button')}</button>
-      <dialog ref={dialog} aria-labelledby="sign-dialog-title" onClose={() => { setPassword(''); setError(null); }}>
-        <form onSubmit={(event) => void sign(event)}>
-          <h2 id="sign-dialog-title">{t('sign.dialogTitle')}</h2>
-          <p>{t('sign.dialogBody')}</p>
-          <Field label={t('sign.password')}>
-            {(props) => <input {...props} type="password" autoComplete="current-password" required autoFocus value={password} onChange={(event) => setPassword(event.target.value)} data-testid="sign-password" />}
-          </Field>
-          <ErrorMessage error={error} />
-          <div className="dialog-actions">
-            <button type="submit" disabled={busy || password === ''} data-testid="confirm-sign">{busy ? t('sign.signing') : t('sign.confirm')}</button>
-            <button type="button" className="secondary" onClick={close}>{t('common.cancel')}</button>
-          </div>
-        </form>
-      </dialog>
+      {draft.status === 'draft' ? (
+        <>
+          <p>{t('sign.explain')}</p>
+          {dirty ? <p className="hint" role="status">{t('sign.saveFirst')}</p> : null}
+          <button type="button" disabled={dirty} onClick={() => setOpen('sign')} data-testid="sign-button">{t('sign.button')}</button>
+        </>
+      ) : (
+        <>
+          <p>{t('withdraw.explain')}</p>
+          <button type="button" className="secondary" onClick={() => setOpen('withdraw')} data-testid="withdraw-button">{t('withdraw.button')}</button>
+        </>
+      )}
+      <ReauthDialog
+        open={open === 'sign'}
+        onClose={() => setOpen(null)}
+        title={t('sign.dialogTitle')}
+        body={t('sign.dialogBody')}
+        withReason={false}
+        confirmLabel={t('sign.confirm')}
+        busyLabel={t('sign.signing')}
+        onConfirm={sign}
+        testId="sign"
+      />
+      <ReauthDialog
+        open={open === 'withdraw'}
+        onClose={() => setOpen(null)}
+        title={t('withdraw.dialogTitle')}
+        body={t('withdraw.dialogBody')}
+        withReason
+        confirmLabel={t('withdraw.confirm')}
+        busyLabel={t('withdraw.busy')}
+        onConfirm={withdraw}
+        testId="withdraw"
+      />
     </section>
+  );
+}
+
+/** Whether `draft` is a signed document this user may amend (its editor then amends instead of saving). */
+export function canAmend(draft: StoredDraft, user: Parameters<typeof can>[0]): boolean {
+  return (draft.status === 'signed' || draft.status === 'amended') && can(user, 'draft.amend');
+}
+
+/** Amending a signed document: the new content, a reason and the password; the record keeps both versions. */
+export function AmendDialog({ draft, content, open, onClose, onAmended }: { draft: StoredDraft; content: unknown; open: boolean; onClose: () => void; onAmended: (draft: StoredDraft) => void }) {
+  const t = useT();
+  const amend = async (password: string, reason: string): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/amend`, { method: 'POST', body: { reason, content, password }, reauthentication: true });
+    onAmended(data);
+  };
+  return (
+    <ReauthDialog open={open} onClose={onClose} title={t('amend.dialogTitle')} body={t('amend.dialogBody')} withReason confirmLabel={t('amend.confirm')} busyLabel={t('amend.busy')} onConfirm={amend} testId="amend" />
   );
 }

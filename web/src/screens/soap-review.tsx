@@ -15,6 +15,7 @@ import { can } from '../lib/permissions.ts';
 import { useSession } from '../session.tsx';
 import { soapSections, type GroundingSpan, type SoapNoteContent, type SoapSection, type SoapStatement, type StoredDraft } from '../lib/types.ts';
 import { FindingBadge } from './findings.tsx';
+import { AmendDialog, canAmend } from './sign-panel.tsx';
 import { highlightSegments } from '../lib/highlight.ts';
 
 export function SoapReview({ draft, version, onSaved, onDirty }: { draft: StoredDraft<SoapNoteContent>; version: number; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
@@ -30,7 +31,10 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
   useEffect(() => onDirty(edited !== null), [edited, onDirty]);
   // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
   useEffect(() => () => onDirty(false), [onDirty]);
-  const editable = draft.status === 'draft' && can(user, 'draft.edit');
+  // A draft is edited and saved; a signed document is amended (a reason and the password).
+  const amending = canAmend(draft, user);
+  const editable = (draft.status === 'draft' && can(user, 'draft.edit')) || amending;
+  const [amendOpen, setAmendOpen] = useState(false);
   const diff = useMemo(() => diffWords(noteText(draft.aiOutput.content, t), noteText(content, t)), [draft.aiOutput.content, content, t]);
 
   const updateStatement = (section: SoapSection, index: number, next: SoapStatement | null): void => {
@@ -94,7 +98,11 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
         ))}
         {editable ? (
           <div className="edit-actions">
-            <button type="button" onClick={() => void save()} disabled={edited === null || saving} data-testid="save-edits">{saving ? t('common.saving') : t('soap.save')}</button>
+            {amending ? (
+              <button type="button" onClick={() => setAmendOpen(true)} disabled={edited === null} data-testid="amend-button">{t('amend.button')}</button>
+            ) : (
+              <button type="button" onClick={() => void save()} disabled={edited === null || saving} data-testid="save-edits">{saving ? t('common.saving') : t('soap.save')}</button>
+            )}
             <button type="button" className="secondary" onClick={() => setEdited(null)} disabled={edited === null}>{t('soap.discard')}</button>
             <button type="button" className="secondary" aria-expanded={showDiff} onClick={() => setShowDiff((value) => !value)} data-testid="toggle-diff">{t('soap.showDiff')}</button>
             {edited !== null ? <p className="hint" role="status">{t('soap.unsaved')}</p> : null}
@@ -104,6 +112,9 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
         )}
         <ErrorMessage error={error} />
         {showDiff ? <DiffView parts={diff} /> : null}
+        {amending && edited !== null ? (
+          <AmendDialog draft={draft} content={edited} open={amendOpen} onClose={() => setAmendOpen(false)} onAmended={(next) => { setEdited(null); onSaved(next); }} />
+        ) : null}
       </div>
       <Transcript text={transcript} active={active} />
     </div>
