@@ -192,6 +192,19 @@ test('amend re-authenticates and corrects a signed document; withdraw marks it e
   assert.equal((await h.store.verifyAuditChain()).ok, true);
 });
 
+test('POST /api/drafts takes a larger body than the other routes (a patient bundle), up to its own limit', async () => {
+  const h = await fresh({ limits: { bodyLimitBytes: 2048, draftBodyLimitBytes: 16_384 } });
+  const { encounterId } = await seed(h, h.ids.nurse);
+  // Past the general limit, within the drafts' one: read and judged by the workflow (here: no such workflow input).
+  const within = await call(h, 'nurse', { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'soap-note', input: { transcript: 'x'.repeat(8000), extra: true } } });
+  assert.notEqual(within.statusCode, 413, within.body);
+  const past = await call(h, 'nurse', { method: 'POST', url: '/api/drafts', payload: { encounterId, workflow: 'soap-note', input: { transcript: 'x'.repeat(20_000) } } });
+  assert.equal(past.statusCode, 413);
+  assert.equal(errorOf(past).code, 'payload_too_large');
+  // Other routes keep the general limit.
+  assert.equal((await call(h, 'nurse', { method: 'POST', url: '/api/encounters', payload: { patient: { displayName: 'x'.repeat(4096) } } })).statusCode, 413);
+});
+
 test('malformed, mistyped and oversized requests are 4xx in the error shape, never 5xx', async () => {
   const h = await fresh({ limits: { bodyLimitBytes: 2048 } });
   const { draftId, encounterId } = await seed(h, h.ids.nurse);

@@ -62,6 +62,11 @@ import { logClosedRequest, whenRequestClosed } from '../request-closed.ts';
 export interface ClinicalAppLimits {
   /** Largest request body in bytes. Default: 1 MiB (transcripts are text). */
   bodyLimitBytes: number;
+  /**
+   * Largest `POST /api/drafts` body in bytes: a patient's FHIR bundle for a history summary is
+   * larger than any transcript (a long Synthea history is about 4 MB). Default: 16 MiB.
+   */
+  draftBodyLimitBytes: number;
   /** How long a login session lasts. Default: 8 hours (one shift). */
   sessionTtlMs: number;
   /** Live login sessions per user; signing in once more revokes that user's oldest. Default: 10. */
@@ -82,6 +87,7 @@ export interface ClinicalAppLimits {
 
 export const defaultClinicalAppLimits: Readonly<ClinicalAppLimits> = {
   bodyLimitBytes: 1024 * 1024,
+  draftBodyLimitBytes: 16 * 1024 * 1024,
   sessionTtlMs: 8 * 60 * 60 * 1000,
   maxSessionsPerUser: 10,
   maxSessions: 10_000,
@@ -267,7 +273,7 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   // — drafts —
 
-  app.post('/api/drafts', async (request, reply) => {
+  app.post('/api/drafts', { bodyLimit: resolved.draftBodyLimitBytes }, async (request, reply) => {
     const user = userOf(request);
     const body = withImportedContext(parse(draftBody, request.body));
     const actor = await authoriseOn(user, 'draft.create', request);

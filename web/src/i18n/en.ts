@@ -227,8 +227,8 @@ export const en = {
 
   'history.title': 'History summary',
   'history.file': 'FHIR R4 bundle (JSON)',
-  'history.fileHint': 'One patient’s bundle, up to 1 MB.',
-  'history.tooLarge': 'Refused: the file is {size} KB; at most 1,024 KB can be sent.',
+  'history.fileHint': 'One patient’s bundle, up to 15 MB.',
+  'history.tooLarge': 'Refused: the file is {size} KB; at most 15,360 KB can be sent.',
   'history.invalid': 'Refused: {reason}.',
   'history.bundleSummary': '{name}: {count} resources.',
   'history.summarise': 'Summarise the history',

@@ -229,8 +229,8 @@ export const fr: Record<MessageKey, string> = {
 
   'history.title': 'Résumé du dossier',
   'history.file': 'Paquet FHIR R4 (JSON)',
-  'history.fileHint': 'Le paquet d’un seul patient, jusqu’à 1 Mo.',
-  'history.tooLarge': 'Refusé : le fichier fait {size} Ko; au plus 1 024 Ko peuvent être envoyés.',
+  'history.fileHint': 'Le paquet d’un seul patient, jusqu’à 15 Mo.',
+  'history.tooLarge': 'Refusé : le fichier fait {size} Ko; au plus 15 360 Ko peuvent être envoyés.',
   'history.invalid': 'Refusé : {reason}.',
   'history.bundleSummary': '{name} : {count} ressources.',
   'history.summarise': 'Résumer le dossier',

@@ -10,8 +10,8 @@ import { useDraftRun } from '../lib/use-draft-run.ts';
 import { navigate, parseRoute } from '../lib/route.ts';
 import { checkBundle, type CheckedBundle } from '../lib/bundle.ts';
 
-/** The clinical API's request body limit (1 MiB, ClinicalAppLimits.bodyLimitBytes): refused here, not after the upload. */
-const maxBundleBytes = 1024 * 1024;
+/** `POST /api/drafts`' body limit (16 MiB, ClinicalAppLimits.draftBodyLimitBytes), less room for the rest of the request: refused here, not after the upload. */
+const maxBundleBytes = 15 * 1024 * 1024;
 
 export function HistorySummary() {
   const { t, language } = useLanguage();
