@@ -24,6 +24,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -35,6 +36,7 @@ import { generateDataKey } from '../../src/records/field-cipher.ts';
 import type { RecordsRepository } from '../../src/records/repository.ts';
 import { openSqliteStore } from '../../src/records/sqlite-store.ts';
 import { buildClinicalApp } from '../../src/server/clinical/app.ts';
+import type { OidcOptions } from '../../src/server/clinical/oidc.ts';
 import { startServer } from '../../src/server/listen.ts';
 import { workflows } from '../../src/workflows/index.ts';
 import { createWorkflowRunner } from '../../src/workflows/runner.ts';
@@ -97,6 +99,8 @@ export interface WebHarnessOptions {
   model?: ChatModel;
   /** A web UI build to serve as it is. Default: the repository's, built first when web/ changed (ensureWebBuild). */
   webRoot?: string;
+  /** Single sign-on: the OIDC options for the app, given its callback URL (the server's port is chosen first). */
+  oidc?: (redirectUri: string) => OidcOptions | Promise<OidcOptions>;
 }
 
 /** Cheap scrypt for the accounts: tests sign in often. */
@@ -132,7 +136,11 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
     }
 
     const imagingDirectory = join(dir, 'imaging');
+    // The port is known before the app is built: an identity provider needs the callback URL up front.
+    const port = await freePort();
+    const oidc = options.oidc === undefined ? undefined : await options.oidc(`http://127.0.0.1:${port}/api/oidc/callback`);
     const app = buildClinicalApp({
+      ...(oidc === undefined ? {} : { oidc }),
       store,
       runner: createWorkflowRunner({ model, workflows }),
       model,
@@ -142,7 +150,7 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
       // One browser signs in again and again from 127.0.0.1.
       limits: { loginAttemptsPerMinute: 10_000, loginBurst: 10_000, requestsPerMinute: 100_000, requestBurst: 10_000 },
     });
-    const server = await startServer({ app, port: 0, logger, shutdownSignals: [] });
+    const server = await startServer({ app, port, logger, shutdownSignals: [] });
     cleanups.push(() => server.close());
 
     const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
@@ -202,4 +210,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDirectory, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it; released for the server to take). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
 }

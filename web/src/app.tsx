@@ -98,7 +98,7 @@ function SignedIn({ user, onUser }: { user: SessionUser; onUser: (user: SessionU
   // The stored preference may have changed on another workstation.
   useEffect(() => {
     apiData<SessionUser>('/api/me').then((fresh) => {
-      if (fresh.language !== user.language || fresh.roles.join() !== user.roles.join()) onUser(fresh);
+      if (fresh.language !== user.language || fresh.roles.join() !== user.roles.join() || fresh.singleSignOn !== user.singleSignOn) onUser(fresh);
     }, () => undefined);
     // Once per sign-in: onUser changes identity on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -249,7 +249,8 @@ export function buildClinicalApp({ store, runner, model, logger, limits, now, oi
 
   // — the signed-in user —
 
-  app.get('/api/me', (request) => publicUser(userOf(request)));
+  // singleSignOn: whether this session re-authenticates at the identity provider (sign, amend, withdraw) rather than by password.
+  app.get('/api/me', (request) => ({ ...publicUser(userOf(request)), singleSignOn: requestSessions.get(request)?.external !== undefined }));
 
   app.put('/api/me/preferences', async (request) => {
     const user = userOf(request);

@@ -36,7 +36,7 @@ test('GET /api/me: the caller, with roles and language, for sessions and API tok
   const h = await fresh();
   const me = await call(h, 'nurse', { method: 'GET', url: '/api/me' });
   assert.equal(me.statusCode, 200);
-  assert.deepEqual(me.json<PublicUser>(), { id: h.ids.nurse, username: h.usernames.nurse, displayName: h.usernames.nurse, roles: ['nurse'], language: 'en' });
+  assert.deepEqual(me.json<PublicUser>(), { id: h.ids.nurse, username: h.usernames.nurse, displayName: h.usernames.nurse, roles: ['nurse'], language: 'en', singleSignOn: false });
   assert.equal((await call(h, 'integration', { method: 'GET', url: '/api/me' })).json<PublicUser>().id, h.ids.integration);
   const anonymous = await h.app.inject({ method: 'GET', url: '/api/me' });
   assert.equal(anonymous.statusCode, 401);

@@ -24,9 +24,10 @@ export interface TestProvider {
 
 /**
  * A provider whose development login accepts any login name (the account id)
- * and password; `accounts` gives each account id its claims.
+ * and password; `accounts` gives each account id its claims. `redirect` is the
+ * app's callback URL (the browser tests run the app on a port of their own).
  */
-export async function startTestProvider(accounts: Readonly<Record<string, Record<string, unknown>>>): Promise<TestProvider> {
+export async function startTestProvider(accounts: Readonly<Record<string, Record<string, unknown>>>, redirect: string = redirectUri): Promise<TestProvider> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
   const server = createServer((req, res) => {
     handler(req, res);
@@ -34,7 +35,7 @@ export async function startTestProvider(accounts: Readonly<Record<string, Record
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirect], grant_types: ['authorization_code'], response_types: ['code'] }],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles'] },
     cookies: { keys: ['a-test-cookie-signing-key'] },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id, ...(accounts[id] ?? {}) }) }),
@@ -42,7 +43,7 @@ export async function startTestProvider(accounts: Readonly<Record<string, Record
   handler = provider.callback();
   return {
     issuer,
-    options: () => ({ issuer, clientId, clientSecret, redirectUri }),
+    options: () => ({ issuer, clientId, clientSecret, redirectUri: redirect }),
     close: () => new Promise<void>((resolve) => server.close(() => { resolve(); })),
   };
 }

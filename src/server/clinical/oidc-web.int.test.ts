@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { call, errorOf, harness, type Harness } from './test-helpers.ts';
-import { startTestProvider, throughProvider, type TestProvider } from './oidc-test-support.ts';
+import { call, errorOf, harness, seed, type Harness } from './test-helpers.ts';
+import { ssoSession, startTestProvider, throughProvider, type TestProvider } from './oidc-test-support.ts';
 
 const accounts: Record<string, Record<string, unknown>> = {
   'sub-physician-1': { name: 'Priya Oidc', preferred_username: 'priya.oidc', roles: ['physician'] },
@@ -62,7 +62,7 @@ test('web sign-in: the callback redirects with a one-time code (no token in any 
   assert.deepEqual([session.user.username, session.user.roles, session.user.language], ['priya.oidc', ['physician'], 'en']);
   assert.match(String([swapped.headers['set-cookie']].flat()[0]), /^ns_oidc=; .*Max-Age=0/, 'the binding cookie is cleared');
   const me = await h.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${session.token}` } });
-  assert.equal(me.json<{ username: string }>().username, 'priya.oidc');
+  assert.deepEqual(me.json<{ username: string; singleSignOn: boolean }>(), { ...me.json<object>(), username: 'priya.oidc', singleSignOn: true });
 
   const replay = await exchange(h, code, cookie);
   assert.equal(replay.statusCode, 400);
@@ -98,4 +98,22 @@ test('web sign-in: the code is refused from another browser (and spent), after 6
   assert.equal(plain.statusCode, 201, plain.body);
   assert.match(plain.json<{ token: string }>().token, /^nss_/);
   assert.equal((await call(h, 'nurse', { method: 'GET', url: '/api/me' })).statusCode, 200);
+});
+
+test('web step-up: client=web ends the re-authentication in a 303 to /?stepup=sign; the draft is then signed without a password, once', async () => {
+  const h = await harness({ oidc: provider.options() });
+  open.push(h);
+  const priya = await ssoSession(h, provider.issuer, 'sub-physician-1');
+  const headers = { authorization: `Bearer ${priya.token}` };
+  const { draftId } = await seed(h, h.ids.nurse);
+  const start = await h.app.inject({ method: 'GET', url: '/api/oidc/reauth?purpose=sign&client=web', headers });
+  const { callbackQuery, cookie } = await throughProvider(provider.issuer, start, 'sub-physician-1');
+  const callback = await h.app.inject({ method: 'GET', url: `/api/oidc/callback${callbackQuery}`, headers: { cookie } });
+  assert.equal(callback.statusCode, 303, callback.body);
+  assert.equal(callback.headers.location, '/?stepup=sign');
+  const sign = () => h.app.inject({ method: 'POST', url: `/api/drafts/${draftId}/sign`, headers: { ...headers, 'if-match': '"1"' }, payload: {} });
+  const signed = await sign();
+  assert.equal(signed.statusCode, 200, signed.body);
+  assert.equal(signed.json<{ status: string }>().status, 'signed');
+  assert.equal((await h.app.inject({ method: 'GET', url: '/api/oidc/reauth?purpose=sign&client=mobile', headers })).statusCode, 400);
 });

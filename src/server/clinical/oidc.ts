@@ -230,7 +230,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
 
   app.get('/api/oidc/reauth', async (request, reply) => {
     const user = deps.userOf(request);
-    const { purpose } = parse(reauthQuery, request.query, 'query');
+    const { purpose, client: from } = parse(reauthQuery, request.query, 'query');
     const action = purposeActions[purpose];
     if (!user.roles.some((role) => isRole(role) && rules[role][action] !== undefined)) {
       throw new NorthstationError('forbidden', `no role of yours may ${action}, so there is nothing to re-authenticate for`, { userId: user.id, action });
@@ -239,7 +239,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     if (session?.external === undefined) {
       throw new NorthstationError('bad_request', 'only a session opened by single sign-on re-authenticates at the identity provider; send your password with the request instead', { field: 'purpose' });
     }
-    const { target, cookie } = await startAtProvider({ session, purpose, startedAt: providerClock() });
+    const { target, cookie } = await startAtProvider({ session, purpose, startedAt: providerClock() }, from === 'web');
     void reply.header('cache-control', 'no-store').header('set-cookie', cookie);
     if (wantsJson(request)) return reply.code(200).send({ location: target.href });
     return reply.code(302).header('location', target.href).send();
@@ -319,6 +319,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     if (grant === undefined) {
       throw new NorthstationError('unauthorized', 'the session this re-authentication was for has ended: sign in again');
     }
+    // The web UI's step-up: back to the UI, which knows which document the clinician was signing (the grant is on the session).
+    if (login.client === 'web') return reply.code(303).header('referrer-policy', 'no-referrer').header('location', `/?stepup=${grant.purpose}`).send();
     return reply.code(200).send({ stepUp: { purpose: grant.purpose, expiresAt: new Date(grant.expiresAt).toISOString() } });
   });
 

@@ -43,7 +43,7 @@ export const routeDocs: readonly RouteDoc[] = [
   {
     method: 'GET',
     url: '/api/oidc/reauth',
-    summary: 'Step-up re-authentication (only when OIDC is configured; a single sign-on session): redirects to the identity provider with prompt=login and max_age=0 (with Accept: application/json, 200 { location }); the callback then allows one sign, amend or withdraw (the purpose) without a password, within 5 minutes',
+    summary: 'Step-up re-authentication (only when OIDC is configured; a single sign-on session): redirects to the identity provider with prompt=login and max_age=0 (with Accept: application/json, 200 { location }); the callback then allows one sign, amend or withdraw (the purpose) without a password, within 5 minutes; with client=web the callback ends in a 303 to /?stepup=<purpose> for the web UI instead of answering JSON',
     auth: true,
     oidc: true,
     query: reauthQuery,
@@ -51,7 +51,7 @@ export const routeDocs: readonly RouteDoc[] = [
   },
   { method: 'POST', url: '/api/oidc/exchange', summary: "Single sign-on from the web UI (only when OIDC is configured): swaps the one-time code of the callback's /?sso= redirect for a session; single use, within 60 s, from the browser that signed in (its HttpOnly cookie); else 400", auth: false, oidc: true, body: oidcExchangeBody, ok: { status: 201, description: 'The session token and user, as POST /api/session answers' } },
   { method: 'DELETE', url: '/api/session', summary: 'Sign out: the session token in Authorization stops working at once (API tokens are revoked by an admin instead)', auth: true, ok: { status: 204, description: 'Signed out' } },
-  { method: 'GET', url: '/api/me', summary: 'The signed-in user (session or API token), roles as the users table has them now', auth: true, ok: { status: 200, description: "{ id, username, displayName, roles, language: 'en' | 'fr' }" } },
+  { method: 'GET', url: '/api/me', summary: 'The signed-in user (session or API token), roles as the users table has them now', auth: true, ok: { status: 200, description: "{ id, username, displayName, roles, language: 'en' | 'fr', singleSignOn: whether this session re-authenticates at the identity provider }" } },
   { method: 'PUT', url: '/api/me/preferences', summary: "The signed-in user's own preferences (the web UI's language); audited as user.preferences", auth: true, body: preferencesBody, ok: { status: 200, description: 'The user, as GET /api/me answers' } },
   { method: 'POST', url: '/api/encounters', summary: 'Create a patient and an encounter', auth: true, body: encounterBody, ok: { status: 201, description: 'The patient and encounter' } },
   {

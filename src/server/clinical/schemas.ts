@@ -42,7 +42,7 @@ export const withdrawBody = z.strictObject({ reason: text(2000), password: reaut
 /** What a step-up re-authentication at the identity provider is for (one action, once). */
 export const stepUpPurposes = ['sign', 'amend', 'withdraw'] as const;
 export type StepUpPurpose = (typeof stepUpPurposes)[number];
-export const reauthQuery = z.strictObject({ purpose: z.enum(stepUpPurposes) });
+export const reauthQuery = z.strictObject({ purpose: z.enum(stepUpPurposes), client: z.literal('web').optional() });
 
 /** `GET /api/oidc/login`: `client=web` when the web UI starts it (the callback then redirects there with a one-time code). */
 export const oidcLoginQuery = z.strictObject({ client: z.literal('web').optional() });

@@ -28,6 +28,12 @@ export interface ApiRequest {
    * not "the session is gone", so it does not send the user back to sign-in.
    */
   reauthentication?: boolean;
+  /**
+   * Send and keep this site's cookies: only single sign-on's start of a step-up and the exchange of its
+   * one-time code, which bind the provider's round trip to this browser with an HttpOnly cookie.
+   * Every other request carries the bearer token alone.
+   */
+  withCookies?: boolean;
 }
 
 export interface ApiResponse<T> {
@@ -56,7 +62,7 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<Ap
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.body);
   }
-  const response = await fetch(path, { method: request.method ?? 'GET', headers, body, signal: request.signal ?? null, credentials: 'omit', cache: 'no-store' });
+  const response = await fetch(path, { method: request.method ?? 'GET', headers, body, signal: request.signal ?? null, credentials: request.withCookies === true ? 'same-origin' : 'omit', cache: 'no-store' });
   if (!response.ok) throw await errorOf(response, request.reauthentication === true);
   const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
   return { data, etag: response.headers.get('etag') };

@@ -15,6 +15,8 @@ export interface SessionUser {
   displayName: string;
   roles: Role[];
   language?: Language;
+  /** This session re-authenticates at the identity provider (GET /api/me), not with a password. */
+  singleSignOn?: boolean;
 }
 
 export interface Finding {

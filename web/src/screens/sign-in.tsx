@@ -30,7 +30,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
   useEffect(() => {
     if (ssoCode === null) return;
     window.history.replaceState(null, '', window.location.pathname + window.location.hash);
-    apiData<StoredSession>('/api/oidc/exchange', { method: 'POST', body: { code: ssoCode } }).then(onSignedIn, (failure: unknown) => {
+    apiData<StoredSession>('/api/oidc/exchange', { method: 'POST', body: { code: ssoCode }, withCookies: true }).then(onSignedIn, (failure: unknown) => {
       setError(failure);
       setBusy(false);
     });

@@ -22,12 +22,12 @@ export function SignPanel({ draft, dirty, onSigned }: { draft: StoredDraft; dirt
   if (draft.status === 'draft' && !can(user, 'draft.sign')) return <p className="hint" data-testid="no-sign">{t('sign.notAllowed')}</p>;
   if (draft.status === 'entered-in-error' || (signed && !can(user, 'draft.withdraw'))) return null;
 
-  const sign = async (password: string): Promise<void> => {
-    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: { password }, headers: { 'if-match': String(draft.version) }, reauthentication: true });
+  const sign = async (password: string | undefined): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/sign`, { method: 'POST', body: withPassword({}, password), headers: { 'if-match': String(draft.version) }, reauthentication: true });
     onSigned(data);
   };
-  const withdraw = async (password: string, reason: string): Promise<void> => {
-    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/withdraw`, { method: 'POST', body: { password, reason }, reauthentication: true });
+  const withdraw = async (password: string | undefined, reason: string): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/withdraw`, { method: 'POST', body: withPassword({ reason }, password), reauthentication: true });
     onSigned(data);
   };
 
@@ -49,6 +49,7 @@ export function SignPanel({ draft, dirty, onSigned }: { draft: StoredDraft; dirt
       <ReauthDialog
         open={open === 'sign'}
         onClose={() => setOpen(null)}
+        purpose="sign"
         title={t('sign.dialogTitle')}
         body={t('sign.dialogBody')}
         withReason={false}
@@ -60,6 +61,7 @@ export function SignPanel({ draft, dirty, onSigned }: { draft: StoredDraft; dirt
       <ReauthDialog
         open={open === 'withdraw'}
         onClose={() => setOpen(null)}
+        purpose="withdraw"
         title={t('withdraw.dialogTitle')}
         body={t('withdraw.dialogBody')}
         withReason
@@ -80,11 +82,16 @@ export function canAmend(draft: StoredDraft, user: Parameters<typeof can>[0]): b
 /** Amending a signed document: the new content, a reason and the password; the record keeps both versions. */
 export function AmendDialog({ draft, content, open, onClose, onAmended }: { draft: StoredDraft; content: unknown; open: boolean; onClose: () => void; onAmended: (draft: StoredDraft) => void }) {
   const t = useT();
-  const amend = async (password: string, reason: string): Promise<void> => {
-    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/amend`, { method: 'POST', body: { reason, content, password }, reauthentication: true });
+  const amend = async (password: string | undefined, reason: string): Promise<void> => {
+    const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}/amend`, { method: 'POST', body: withPassword({ reason, content }, password), reauthentication: true });
     onAmended(data);
   };
   return (
-    <ReauthDialog open={open} onClose={onClose} title={t('amend.dialogTitle')} body={t('amend.dialogBody')} withReason confirmLabel={t('amend.confirm')} busyLabel={t('amend.busy')} onConfirm={amend} testId="amend" />
+    <ReauthDialog open={open} onClose={onClose} purpose="amend" title={t('amend.dialogTitle')} body={t('amend.dialogBody')} withReason confirmLabel={t('amend.confirm')} busyLabel={t('amend.busy')} onConfirm={amend} testId="amend" />
   );
+}
+
+/** The body with the password, or without one when a single sign-on step-up grant stands in for it. */
+function withPassword<T extends object>(body: T, password: string | undefined): T | (T & { password: string }) {
+  return password === undefined ? body : { ...body, password };
 }
