@@ -108,14 +108,20 @@ export async function listAuditEvents(db: SqlExecutor, filter: { resourceId?: st
   return rows.map(rowToAuditEvent);
 }
 
-/** The audit search (`RecordsRepository.searchAuditEvents`): the shape is repeated here so audit.ts needs nothing from repository.ts. */
-export interface AuditEventSearch {
+/** An audit search (`RecordsRepository.searchAuditEvents`): every given field must match; newest first. */
+export interface AuditSearch {
+  /** Exact action, e.g. 'draft.sign'. */
   action?: string;
+  /** The acting user's id (AuditEvent.user). */
   userId?: string;
   resourceId?: string;
+  /** Events at or after this instant (ISO 8601, UTC with milliseconds: 2026-01-01T08:00:00.000Z). */
   from?: string;
+  /** Events strictly before this instant (same form). */
   to?: string;
+  /** Only events with a smaller seq: the last seq of the previous page, to page back in time. */
   beforeSeq?: number;
+  /** At most this many events (1 to 1000). */
   limit: number;
 }
 
@@ -129,7 +135,7 @@ const auditInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * text, which orders them rightly because every event's `at` is
  * `Date.toISOString()`; so `from` and `to` must be in exactly that form.
  */
-export async function searchAuditEvents(db: SqlExecutor, filter: AuditEventSearch): Promise<AuditEvent[]> {
+export async function searchAuditEvents(db: SqlExecutor, filter: AuditSearch): Promise<AuditEvent[]> {
   if (!Number.isSafeInteger(filter.limit) || filter.limit < 1 || filter.limit > maxAuditSearchLimit) {
     throw new NorthstationError('bad_request', `limit must be an integer from 1 to ${maxAuditSearchLimit}`, { field: 'limit' });
   }

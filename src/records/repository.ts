@@ -11,11 +11,11 @@
  *   locking): a stale version is a NorthstationError 'conflict'.
  */
 import type { Draft, Provenance } from '../workflows/draft.ts';
-import type { Actor, AuditEvent, AuditVerification } from './audit.ts';
+import type { Actor, AuditEvent, AuditSearch, AuditVerification } from './audit.ts';
 import type { DiffSummary } from './quality.ts';
 import type { Role } from './accounts/policy.ts';
 
-export type { Actor, AuditEvent, AuditVerification } from './audit.ts';
+export type { Actor, AuditEvent, AuditSearch, AuditVerification } from './audit.ts';
 
 export type DraftStatus = 'draft' | 'signed' | 'amended' | 'entered-in-error';
 
@@ -114,22 +114,6 @@ export interface DraftSummary {
   patient?: { id: string; displayName: string };
 }
 
-/** An audit search (`searchAuditEvents`): every given field must match; newest first. */
-export interface AuditSearch {
-  /** Exact action, e.g. 'draft.sign'. */
-  action?: string;
-  /** The acting user's id (AuditEvent.user). */
-  userId?: string;
-  resourceId?: string;
-  /** Events at or after this instant (ISO 8601, UTC with milliseconds: 2026-01-01T08:00:00.000Z). */
-  from?: string;
-  /** Events strictly before this instant (same form). */
-  to?: string;
-  /** Only events with a smaller seq: the last seq of the previous page, to page back in time. */
-  beforeSeq?: number;
-  /** At most this many events (1 to 1000). */
-  limit: number;
-}
 
 export interface DraftListFilter {
   state?: DraftStatus;

@@ -10,7 +10,9 @@ import type { TriageContent as ApiTriage } from '../../src/workflows/triage/inde
 import type { SoapNoteContent as ApiSoap } from '../../src/workflows/soap-note/index.ts';
 import type { ImagingRead as ApiImagingRead } from '../../src/workflows/imaging-read/index.ts';
 import type { SummaryItem as ApiSummaryItem } from '../../src/workflows/history-summary/index.ts';
+import type { ImageView as ApiImageView } from '../../src/server/clinical/imaging-view.ts';
 import type { DraftSummary, ImagingReadContent, SessionUser, SoapNoteContent, StoredDraft, SummaryItem, TriageContent } from '../../web/src/lib/types.ts';
+import type { ViewData } from '../../web/src/lib/image-view.ts';
 
 /** Compiles only when the server's type can be read as the UI's. */
 type Readable<Server, Ui> = Server extends Ui ? true : false;
@@ -24,4 +26,5 @@ export type Checks = [
   Holds<Readable<ApiSoap, SoapNoteContent>>,
   Holds<Readable<ApiImagingRead, ImagingReadContent>>,
   Holds<Readable<ApiSummaryItem, SummaryItem>>,
+  Holds<Readable<ApiImageView, ViewData>>,
 ];

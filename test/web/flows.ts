@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sharedDataDir } from '../../src/core/shared-data.ts';
 import { parseCsv } from '../../src/safety/testdata/public-sources.ts';
-import type { WebAccount } from './harness.ts';
+import type { WebAccount, WebHarness, WebRole } from './harness.ts';
 
 export async function signIn(page: Page, account: WebAccount): Promise<void> {
   await page.goto('/');
@@ -49,4 +49,16 @@ export function aciBenchTranscript(): string {
 
 export function sharedDicom(name: string): string {
   return join(sharedDataDir(), 'dicom', name);
+}
+
+/**
+ * A SOAP draft made through the API as `role` (from the start of an ACI-BENCH dialogue), for tests
+ * that begin on a draft; with the JSON headers of that role's session for further API calls.
+ */
+export async function soapDraftViaApi(web: WebHarness, role: WebRole, patient: string): Promise<{ draft: { id: string; version: number }; headers: Record<string, string> }> {
+  const headers = { authorization: `Bearer ${await web.apiToken(role)}`, 'content-type': 'application/json' };
+  const opened = (await (await fetch(`${web.url}/api/encounters`, { method: 'POST', headers, body: JSON.stringify({ patient: { displayName: patient } }) })).json()) as { encounter: { id: string } };
+  const created = await fetch(`${web.url}/api/drafts`, { method: 'POST', headers, body: JSON.stringify({ encounterId: opened.encounter.id, workflow: 'soap-note', input: { transcript: aciBenchTranscript().slice(0, 1500) } }) });
+  assert.equal(created.status, 201);
+  return { draft: (await created.json()) as { id: string; version: number }, headers };
 }

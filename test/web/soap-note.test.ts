@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { screenshot, startWebHarness, type WebHarness } from './harness.ts';
-import { aciBenchTranscript, assertAccessible, signIn } from './flows.ts';
+import { aciBenchTranscript, assertAccessible, signIn, soapDraftViaApi } from './flows.ts';
 
 let web: WebHarness;
 before(async () => {
@@ -79,12 +79,7 @@ test('a physician drafts, edits and signs a SOAP note from an ACI-BENCH transcri
 });
 
 test('a nurse sees no sign button on a draft, and the API refuses her signature', { timeout: 300_000 }, async () => {
-  const token = await web.apiToken('nurse');
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const opened = (await (await fetch(`${web.url}/api/encounters`, { method: 'POST', headers, body: JSON.stringify({ patient: { displayName: 'Test Patient Nurse' } }) })).json()) as { encounter: { id: string } };
-  const created = await fetch(`${web.url}/api/drafts`, { method: 'POST', headers, body: JSON.stringify({ encounterId: opened.encounter.id, workflow: 'soap-note', input: { transcript: aciBenchTranscript().slice(0, 1500) } }) });
-  assert.equal(created.status, 201);
-  const draft = (await created.json()) as { id: string; version: number };
+  const { draft, headers } = await soapDraftViaApi(web, 'nurse', 'Test Patient Nurse');
 
   const { page, assertNoProblems } = await web.newPage();
   await signIn(page, web.users.nurse);
@@ -100,10 +95,7 @@ test('a nurse sees no sign button on a draft, and the API refuses her signature'
 });
 
 test('a physician amends a signed note with a reason, then marks it entered in error', { timeout: 300_000 }, async () => {
-  const token = await web.apiToken('physician');
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const opened = (await (await fetch(`${web.url}/api/encounters`, { method: 'POST', headers, body: JSON.stringify({ patient: { displayName: 'Test Patient Amend' } }) })).json()) as { encounter: { id: string } };
-  const created = (await (await fetch(`${web.url}/api/drafts`, { method: 'POST', headers, body: JSON.stringify({ encounterId: opened.encounter.id, workflow: 'soap-note', input: { transcript: aciBenchTranscript().slice(0, 1500) } }) })).json()) as { id: string; version: number };
+  const { draft: created, headers } = await soapDraftViaApi(web, 'physician', 'Test Patient Amend');
   const signed = await fetch(`${web.url}/api/drafts/${created.id}/sign`, { method: 'POST', headers: { ...headers, 'if-match': String(created.version) }, body: JSON.stringify({ password: web.users.physician.password }) });
   assert.equal(signed.status, 200);
 

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startTestProvider, type TestProvider } from '../../src/server/clinical/oidc-test-support.ts';
 import { screenshot, startWebHarness, type WebHarness } from './harness.ts';
-import { aciBenchTranscript, assertAccessible } from './flows.ts';
+import { assertAccessible, soapDraftViaApi } from './flows.ts';
 
 const accounts = { 'sub-physician-1': { name: 'Priya Oidc', preferred_username: 'priya.oidc', roles: ['physician'] } };
 
@@ -55,12 +55,7 @@ async function throughProviderPages(page: Page, account: string): Promise<void> 
 }
 
 test('a physician signs in by single sign-on and signs a draft after confirming at the provider', { timeout: 300_000 }, async () => {
-  const token = await web.apiToken('nurse');
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const opened = (await (await fetch(`${web.url}/api/encounters`, { method: 'POST', headers, body: JSON.stringify({ patient: { displayName: 'Test Patient Sso' } }) })).json()) as { encounter: { id: string } };
-  const created = await fetch(`${web.url}/api/drafts`, { method: 'POST', headers, body: JSON.stringify({ encounterId: opened.encounter.id, workflow: 'soap-note', input: { transcript: aciBenchTranscript().slice(0, 1500) } }) });
-  assert.equal(created.status, 201);
-  const draft = (await created.json()) as { id: string };
+  const { draft } = await soapDraftViaApi(web, 'nurse', 'Test Patient Sso');
 
   const { page, assertNoProblems } = await web.newPage();
   await page.goto('/');

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { StoredDraft } from '../../records/repository.ts';
 import { contentSamples } from './content-samples.test-support.ts';
-import { call, errorOf, harness, password, seed, transcript, type Harness } from './test-helpers.ts';
+import { call, errorOf, freshHarnesses, password, seed, transcript } from './test-helpers.ts';
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(options: Parameters<typeof harness>[0] = {}): Promise<Harness> {
-  const h = await harness(options);
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses();
 
 test('sign-in: a wrong password is 401 in the error shape; the session token works until it expires', async () => {
   const h = await fresh();

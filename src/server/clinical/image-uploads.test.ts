@@ -2,23 +2,15 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { createLogger } from '../../core/log.ts';
 import type { StoredDraft } from '../../records/repository.ts';
 import { buildClinicalApp } from './app.ts';
 import { ImageUploads } from './image-uploads.ts';
 import { images, imagingDraft, receiveStudy, uploadId, visionRunner } from './imaging-test-support.ts';
-import { call, errorOf, harness, password, seed, type Harness } from './test-helpers.ts';
+import { call, errorOf, freshHarnesses, password, seed, type Harness } from './test-helpers.ts';
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(): Promise<Harness> {
-  const h = await harness({ runner: visionRunner().runner });
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses(() => ({ runner: visionRunner().runner }));
 
 const day = 24 * 60 * 60 * 1000;
 

@@ -1,22 +1,14 @@
 /** Imaging reads over FHIR: GET /fhir/R4/DiagnosticReport/:id, Bundle/:id and Patient $export, through the real app. */
 import assert from 'node:assert/strict';
 import { setTimeout } from 'node:timers/promises';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { assertValidR4 } from '../../fhir/r4-validation.test-support.ts';
 import type { Bundle, Resource } from '../../fhir/index.ts';
 import type { StoredDraft } from '../../records/repository.ts';
 import { images, imagingAnswer, receiveStudy, uploadId, visionRunner } from './imaging-test-support.ts';
-import { call, harness, password, seed, type Harness } from './test-helpers.ts';
+import { call, freshHarnesses, password, seed, type Harness } from './test-helpers.ts';
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(): Promise<Harness> {
-  const h = await harness({ runner: visionRunner().runner });
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses(() => ({ runner: visionRunner().runner }));
 
 async function draftFrom(h: Harness, input: Record<string, unknown>): Promise<StoredDraft> {
   const { encounterId } = await seed(h, h.ids.nurse);

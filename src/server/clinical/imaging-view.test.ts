@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { sharedDataDir } from '../../core/shared-data.ts';
@@ -10,19 +10,11 @@ import { decodeDicom } from '../../imaging/dicom/decode.ts';
 import { areaAverage, boxTaps } from '../../imaging/preprocess-resize.ts';
 import { viewSize, type ImageView } from './imaging-view.ts';
 import { images, imagingDraft, receiveStudy, storedUpload, uploadId, visionRunner } from './imaging-test-support.ts';
-import { call, errorOf, harness, type Harness } from './test-helpers.ts';
+import { call, errorOf, freshHarnesses } from './test-helpers.ts';
 
 const dicom = (name: string): Buffer => readFileSync(join(sharedDataDir(), 'dicom', name));
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(): Promise<Harness> {
-  const h = await harness({ runner: visionRunner().runner });
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses(() => ({ runner: visionRunner().runner }));
 
 function viewOf(response: LightMyRequestResponse): ImageView {
   assert.equal(response.statusCode, 200, response.body.slice(0, 300));

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { NorthstationError, badRequest } from '../../core/errors.ts';
 import { decodeDicom } from '../../imaging/dicom/decode.ts';
 import type { ModalityImage } from '../../imaging/image.ts';
-import { areaAverage } from '../../imaging/preprocess-resize.ts';
+import { areaAverage, placement } from '../../imaging/preprocess-resize.ts';
 import { rasterToModalityImage } from '../../imaging/raster.ts';
 import type { UploadMediaType } from '../../workflows/imaging-read/image-header.ts';
 
@@ -66,13 +66,10 @@ export interface ImageView {
 
 /** Output size: the longer side at most `size`, aspect kept, never upscaled, each side at least 1. */
 export function viewSize(columns: number, rows: number, size: number): { width: number; height: number } {
-  const longest = Math.max(columns, rows);
-  if (longest <= size) return { width: columns, height: rows };
-  const scale = size / longest;
-  return {
-    width: columns >= rows ? size : Math.max(1, Math.round(columns * scale)),
-    height: rows >= columns ? size : Math.max(1, Math.round(rows * scale)),
-  };
+  if (Math.max(columns, rows) <= size) return { width: columns, height: rows };
+  // The model input's own sizing (long side to `size`, short side rounded), without its padding.
+  const { width, height } = placement(columns, rows, size);
+  return { width, height };
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -5,22 +5,14 @@
  * model and site report.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AuditEvent, DraftSummary } from '../../records/repository.ts';
 import { modelCardNotice } from '../../safety/model-card.ts';
 import { ScriptedModel } from '../../safety/test-scripted-model.ts';
 import type { ServingReport } from './serving-report.ts';
-import { call, errorOf, harness, password, scriptedRunner, seed, type Harness } from './test-helpers.ts';
+import { call, errorOf, freshHarnesses, password, scriptedRunner, seed } from './test-helpers.ts';
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(options: Parameters<typeof harness>[0] = {}): Promise<Harness> {
-  const h = await harness(options);
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses();
 
 interface PublicUser {
   id: string;

@@ -2,20 +2,12 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { DraftSummary, StoredDraft } from '../../records/repository.ts';
 import type { WorkflowRunner } from '../../workflows/runner.ts';
-import { call, errorOf, harness, scriptedModel, scriptedRunner, seed, transcript, type Harness } from './test-helpers.ts';
+import { call, errorOf, freshHarnesses, scriptedModel, scriptedRunner, seed, transcript, type Harness } from './test-helpers.ts';
 
-const open: Harness[] = [];
-after(async () => {
-  for (const h of open) await h.close();
-});
-async function fresh(options: Parameters<typeof harness>[0] = {}): Promise<Harness> {
-  const h = await harness(options);
-  open.push(h);
-  return h;
-}
+const fresh = freshHarnesses();
 
 interface SseEvent {
   event: string;

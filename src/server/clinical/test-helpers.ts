@@ -1,4 +1,5 @@
 /** Shared by the clinical API tests: a temporary store with one user per role, the app over it, and request helpers. */
+import { after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,32 @@ export interface Harness {
 
 export const roleNames = ['nurse', 'physician', 'admin', 'integration'] as const satisfies readonly Role[];
 
-export async function harness(options: { runner?: WorkflowRunner | null; model?: ChatModel; limits?: Partial<ClinicalAppLimits>; oidc?: OidcOptions; workflows?: readonly AnyWorkflow[]; servingReport?: ServingReport } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  runner?: WorkflowRunner | null;
+  model?: ChatModel;
+  limits?: Partial<ClinicalAppLimits>;
+  oidc?: OidcOptions;
+  workflows?: readonly AnyWorkflow[];
+  servingReport?: ServingReport;
+}
+
+/**
+ * A test file's `fresh(options)`: a new harness per call (on `defaults()`, then `options`), every
+ * one closed once the file's tests have run.
+ */
+export function freshHarnesses(defaults: () => HarnessOptions = () => ({})): (options?: HarnessOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  after(async () => {
+    for (const h of open) await h.close();
+  });
+  return async (options = {}) => {
+    const h = await harness({ ...defaults(), ...options });
+    open.push(h);
+    return h;
+  };
+}
+
+export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-clinical-'));
   const logLines: string[] = [];
   const clock = { now: Date.parse('2026-01-01T08:00:00Z') };

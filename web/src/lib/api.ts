@@ -54,7 +54,14 @@ export function setBearer(token: string | null): void {
 }
 
 export async function api<T>(path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  const response = await send(path, request, 'application/json');
+  const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+  return { data, etag: response.headers.get('etag') };
+}
+
+/** The request as the API takes it (bearer token, JSON body or a raw Blob, no caching); a refusal is thrown as ApiError. */
+async function send(path: string, request: ApiRequest, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept, ...request.headers };
   if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
   let body: BodyInit | undefined;
   if (request.body instanceof Blob) body = request.body;
@@ -64,8 +71,7 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<Ap
   }
   const response = await fetch(path, { method: request.method ?? 'GET', headers, body, signal: request.signal ?? null, credentials: request.withCookies === true ? 'same-origin' : 'omit', cache: 'no-store' });
   if (!response.ok) throw await errorOf(response, request.reauthentication === true);
-  const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
-  return { data, etag: response.headers.get('etag') };
+  return response;
 }
 
 export async function apiData<T>(path: string, request: ApiRequest = {}): Promise<T> {
@@ -96,10 +102,8 @@ export type DraftStreamEvent =
  * event and resolves with the stored draft (or rejects with the error event).
  */
 export async function streamDraft<T>(body: unknown, onProgress: (event: DraftStreamEvent) => void, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
-  if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
-  const response = await fetch('/api/drafts', { method: 'POST', headers, body: JSON.stringify(body), signal: signal ?? null, credentials: 'omit', cache: 'no-store' });
-  if (!response.ok || response.body === null) throw await errorOf(response);
+  const response = await send('/api/drafts', { method: 'POST', body, ...(signal === undefined ? {} : { signal }) }, 'text/event-stream');
+  if (response.body === null) throw new ApiError(502, 'upstream_unavailable', 'the server answered the event stream without a body');
   const parser = new EventStreamParser();
   const decoder = new TextDecoder();
   const reader = response.body.getReader();

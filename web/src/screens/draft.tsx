@@ -51,7 +51,7 @@ export function DraftScreen({ id }: { id: string }) {
         <p key={amendment.id} data-testid="amendment">{t('draft.amendedBy', { when: formatDateTime(amendment.signedAt, language), who: amendment.signedBy === user.id ? user.displayName : amendment.signedBy, reason: amendment.reason })}</p>
       ))}
       <ErrorMessage error={error} />
-      <DraftBody draft={draft} version={draft.version} onSaved={replace} onDirty={setDirty} />
+      <DraftBody draft={draft} onSaved={replace} onDirty={setDirty} />
       <FindingList findings={findingsNotShownInline(draft)} />
       <SignPanel draft={draft} dirty={dirty} onSigned={replace} />
       <Limitations notice={draft.aiOutput.limitations} />
@@ -59,14 +59,14 @@ export function DraftScreen({ id }: { id: string }) {
   );
 }
 
-function DraftBody({ draft, version, onSaved, onDirty }: { draft: StoredDraft; version: number; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
+function DraftBody({ draft, onSaved, onDirty }: { draft: StoredDraft; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
   switch (draft.workflow) {
     case 'soap-note':
-      return <SoapReview draft={draft as StoredDraft<SoapNoteContent>} version={version} onSaved={onSaved} onDirty={onDirty} />;
+      return <SoapReview draft={draft as StoredDraft<SoapNoteContent>} onSaved={onSaved} onDirty={onDirty} />;
     case 'triage':
       return <CtasComparison content={draft.currentContent as TriageContent} />;
     case 'imaging-read':
-      return <ImagingReadView draft={draft as StoredDraft<ImagingReadContent>} version={version} onSaved={onSaved} onDirty={onDirty} />;
+      return <ImagingReadView draft={draft as StoredDraft<ImagingReadContent>} onSaved={onSaved} onDirty={onDirty} />;
     case 'history-summary':
       return <SummaryView draft={draft} />;
     default:

@@ -3,16 +3,12 @@
  * findings and impression (hedged by the safety review), always beside the
  * imaging limitations ("may miss subtle critical findings"), and the image.
  */
-import { useEffect, useState } from 'react';
-import { api } from '../lib/api.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { ErrorMessage, Limitations } from '../components/common.tsx';
-import { can } from '../lib/permissions.ts';
-import { useSession } from '../session.tsx';
 import type { ImagingReadContent, StoredDraft } from '../lib/types.ts';
 import { hrefOf } from '../lib/route.ts';
 import { ImageViewer, type ImageSource } from '../components/image-viewer.tsx';
-import { AmendDialog, canAmend } from './sign-panel.tsx';
+import { SaveOrAmend, useDraftEditor } from './draft-editor.tsx';
 
 export function ImagingReadResult({ draft }: { draft: StoredDraft<ImagingReadContent> }) {
   const t = useT();
@@ -39,35 +35,11 @@ function ReadText({ content }: { content: ImagingReadContent }) {
 }
 
 /** On the draft screen: the original image (as stored with the draft), the read, editable findings and impression. */
-export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: StoredDraft<ImagingReadContent>; version: number; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
+export function ImagingReadView({ draft, onSaved, onDirty }: { draft: StoredDraft<ImagingReadContent>; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
   const t = useT();
-  const { user } = useSession();
-  const [edited, setEdited] = useState<ImagingReadContent | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-  const content = edited ?? draft.currentContent;
-  const amending = canAmend(draft, user);
-  const editable = (draft.status === 'draft' && can(user, 'draft.edit')) || amending;
-  const [amendOpen, setAmendOpen] = useState(false);
-  useEffect(() => onDirty(edited !== null), [edited, onDirty]);
-  // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
-  useEffect(() => () => onDirty(false), [onDirty]);
-
-  const save = async (): Promise<void> => {
-    if (edited === null) return;
-    const sent = edited;
-    setSaving(true);
-    setError(null);
-    try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: sent }, headers: { 'if-match': String(version) } });
-      setEdited((current) => (current === sent ? null : current));
-      onSaved(data);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const editor = useDraftEditor(draft, onSaved, onDirty);
+  const { content, editable } = editor;
+  const setEdited = editor.edit;
 
   const input = draft.input as { upload?: unknown; studyInstance?: unknown };
   const source: ImageSource | null = typeof input.upload === 'string' ? { kind: 'upload', id: input.upload } : typeof input.studyInstance === 'string' ? { kind: 'instance', sopInstanceUid: input.studyInstance } : null;
@@ -83,15 +55,8 @@ export function ImagingReadView({ draft, version, onSaved, onDirty }: { draft: S
           ) : null}
           <label>{t('imaging.findings')}<textarea rows={4} value={content.findings} onChange={(event) => setEdited({ ...content, findings: event.target.value })} /></label>
           <label>{t('imaging.impression')}<textarea rows={3} value={content.impression} onChange={(event) => setEdited({ ...content, impression: event.target.value })} /></label>
-          {amending ? (
-            <button type="button" onClick={() => setAmendOpen(true)} disabled={edited === null}>{t('amend.button')}</button>
-          ) : (
-            <button type="button" onClick={() => void save()} disabled={edited === null || saving}>{saving ? t('common.saving') : t('soap.save')}</button>
-          )}
-          {amending && edited !== null ? (
-            <AmendDialog draft={draft} content={edited} open={amendOpen} onClose={() => setAmendOpen(false)} onAmended={(next) => { setEdited(null); onSaved(next); }} />
-          ) : null}
-          <ErrorMessage error={error} />
+          <SaveOrAmend draft={draft} editor={editor} onSaved={onSaved} />
+          <ErrorMessage error={editor.error} />
         </>
       )}
       </div>

@@ -7,34 +7,22 @@
  * diff shows every change against the AI's draft before signing.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../lib/api.ts';
 import { useLanguage } from '../i18n/i18n.tsx';
 import { ErrorMessage } from '../components/common.tsx';
 import { changed, diffWords } from '../lib/diff.ts';
-import { can } from '../lib/permissions.ts';
-import { useSession } from '../session.tsx';
 import { soapSections, type GroundingSpan, type SoapNoteContent, type SoapSection, type SoapStatement, type StoredDraft } from '../lib/types.ts';
 import { FindingBadge } from './findings.tsx';
-import { AmendDialog, canAmend } from './sign-panel.tsx';
+import { SaveOrAmend, useDraftEditor } from './draft-editor.tsx';
 import { highlightSegments } from '../lib/highlight.ts';
 
-export function SoapReview({ draft, version, onSaved, onDirty }: { draft: StoredDraft<SoapNoteContent>; version: number; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
+export function SoapReview({ draft, onSaved, onDirty }: { draft: StoredDraft<SoapNoteContent>; onSaved: (draft: StoredDraft) => void; onDirty: (dirty: boolean) => void }) {
   const { t } = useLanguage();
-  const { user } = useSession();
   const transcript = (draft.input as { transcript?: string }).transcript ?? '';
   const [active, setActive] = useState<GroundingSpan[]>([]);
-  const [edited, setEdited] = useState<SoapNoteContent | null>(null);
   const [showDiff, setShowDiff] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-  const content = edited ?? draft.currentContent;
-  useEffect(() => onDirty(edited !== null), [edited, onDirty]);
-  // Leaving the editor leaves nothing unsaved behind to block signing elsewhere.
-  useEffect(() => () => onDirty(false), [onDirty]);
-  // A draft is edited and saved; a signed document is amended (a reason and the password).
-  const amending = canAmend(draft, user);
-  const editable = (draft.status === 'draft' && can(user, 'draft.edit')) || amending;
-  const [amendOpen, setAmendOpen] = useState(false);
+  const editor = useDraftEditor(draft, onSaved, onDirty);
+  const { content, edited, editable } = editor;
+  const setEdited = editor.edit;
   const diff = useMemo(() => diffWords(noteText(draft.aiOutput.content, t), noteText(content, t)), [draft.aiOutput.content, content, t]);
 
   const updateStatement = (section: SoapSection, index: number, next: SoapStatement | null): void => {
@@ -42,23 +30,6 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
     if (next === null) statements.splice(index, 1);
     else statements[index] = next;
     setEdited({ ...content, sections: { ...content.sections, [section]: statements } });
-  };
-
-  const save = async (): Promise<void> => {
-    if (edited === null) return;
-    const sent = edited;
-    setSaving(true);
-    setError(null);
-    try {
-      const { data } = await api<StoredDraft>(`/api/drafts/${encodeURIComponent(draft.id)}`, { method: 'PATCH', body: { content: sent }, headers: { 'if-match': String(version) } });
-      // What was typed while the save was on its way stays, as unsaved changes on the new version.
-      setEdited((current) => (current === sent ? null : current));
-      onSaved(data);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setSaving(false);
-    }
   };
 
   return (
@@ -98,23 +69,16 @@ export function SoapReview({ draft, version, onSaved, onDirty }: { draft: Stored
         ))}
         {editable ? (
           <div className="edit-actions">
-            {amending ? (
-              <button type="button" onClick={() => setAmendOpen(true)} disabled={edited === null} data-testid="amend-button">{t('amend.button')}</button>
-            ) : (
-              <button type="button" onClick={() => void save()} disabled={edited === null || saving} data-testid="save-edits">{saving ? t('common.saving') : t('soap.save')}</button>
-            )}
-            <button type="button" className="secondary" onClick={() => setEdited(null)} disabled={edited === null}>{t('soap.discard')}</button>
+            <SaveOrAmend draft={draft} editor={editor} onSaved={onSaved} />
+            <button type="button" className="secondary" onClick={editor.discard} disabled={edited === null}>{t('soap.discard')}</button>
             <button type="button" className="secondary" aria-expanded={showDiff} onClick={() => setShowDiff((value) => !value)} data-testid="toggle-diff">{t('soap.showDiff')}</button>
             {edited !== null ? <p className="hint" role="status">{t('soap.unsaved')}</p> : null}
           </div>
         ) : (
           <button type="button" className="secondary" aria-expanded={showDiff} onClick={() => setShowDiff((value) => !value)} data-testid="toggle-diff">{t('soap.showDiff')}</button>
         )}
-        <ErrorMessage error={error} />
+        <ErrorMessage error={editor.error} />
         {showDiff ? <DiffView parts={diff} /> : null}
-        {amending && edited !== null ? (
-          <AmendDialog draft={draft} content={edited} open={amendOpen} onClose={() => setAmendOpen(false)} onAmended={(next) => { setEdited(null); onSaved(next); }} />
-        ) : null}
       </div>
       <Transcript text={transcript} active={active} />
     </div>
