@@ -40,5 +40,6 @@ test('web smoke: a UI path deep in the app loads the same page (SPA fallback)', 
   const response = await page.goto('/worklist', { waitUntil: 'networkidle' });
   assert.equal(response?.status(), 200);
   assert.match(await page.title(), /Northstation/);
+  await screenshot(page, 'smoke-deep-path');
   assertNoProblems();
 });
